@@ -1,0 +1,179 @@
+"""The UNSC Debates research corpus layout: one file per speech plus a metadata table.
+
+A corpus folder holds ``speeches.jsonl`` (one JSON object per speech, with its ``content``) and/or
+``meta.tsv`` (the same rows without content) and ``speeches/UNSC_<year>_SPV.<meeting>_spch<NNN>.txt``
+(Windows-1252, CRLF, one paragraph per line, starting with the speaker label as printed).
+Where a speech file exists it is preferred to ``content`` (the corpus authors' later version).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .delegations import resolve_delegation
+from .labels import match_label, squash
+from .model import ParsedMeeting, ParsedStatement, ParseError
+from .record import MONTHS
+
+BASENAME_RE = re.compile(r"^UNSC_(\d{4})_SPV\.(\d+)(?:Resumption(\d+))?$")
+VTC_RE = re.compile(r"^(\d{4})_(\d+)$")
+ROLE_BY_TYPE = {"The President": "president", "Mentioned": "member", "Guest": "invitee"}
+
+
+def is_corpus_dir(path: Path) -> bool:
+    return path.is_dir() and ((path / "speeches.jsonl").exists() or (path / "meta.tsv").exists())
+
+
+def decode_speech(data: bytes) -> str:
+    """Corpus speech files are Windows-1252; a few corpora ship UTF-8. Line ends become LF."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="strict")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _rows(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    jsonl = folder / "speeches.jsonl"
+    if jsonl.exists():
+        with jsonl.open(encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ParseError(f"invalid JSON ({exc.msg})", path=str(jsonl), line=number) from exc
+                if not isinstance(row, dict):
+                    raise ParseError("a row is not a JSON object", path=str(jsonl), line=number)
+                yield number, row
+        return
+    tsv = folder / "meta.tsv"
+    with tsv.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        for number, row in enumerate(reader, start=2):
+            yield number, dict(row)
+
+
+def parse_date(value: str, *, path: str, line: int) -> dt.date:
+    value = value.strip()
+    m = re.match(r"^(\d{1,2}) ([A-Z][a-z]+) (\d{4})$", value)
+    if m and m.group(2) in MONTHS:
+        return dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ParseError(f"unreadable date {value!r}", path=path, line=line) from exc
+
+
+def meeting_symbol(row: dict[str, Any], *, path: str, line: int) -> tuple[str, int | None, int | None]:
+    """(symbol, meeting number, resumption) from a row's basename / spv."""
+    basename = str(row.get("basename") or "")
+    spv = str(row.get("spv") or "")
+    m = BASENAME_RE.match(basename)
+    if m:
+        resumption = int(m.group(3)) if m.group(3) else None
+        return f"S/PV.{int(m.group(2))}", int(m.group(2)), resumption
+    v = VTC_RE.match(spv)
+    if v:  # a videoconference published as a letter: S/2020/NNN
+        return f"S/{v.group(1)}/{int(v.group(2))}", None, None
+    raise ParseError(f"cannot tell the meeting from basename {basename!r} / spv {spv!r}", path=path, line=line)
+
+
+def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMeeting]:
+    """Every meeting in a corpus folder. ``only``: keep these symbols."""
+    table = folder / ("speeches.jsonl" if (folder / "speeches.jsonl").exists() else "meta.tsv")
+    speeches_dir = folder / "speeches"
+    grouped: dict[tuple[str, int | None], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    numbers: dict[tuple[str, int | None], int | None] = {}
+    for line, row in _rows(folder):
+        symbol, number, resumption = meeting_symbol(row, path=str(table), line=line)
+        if only is not None and symbol not in only:
+            continue
+        grouped[(symbol, resumption)].append((line, row))
+        numbers[(symbol, resumption)] = number
+    meetings = []
+    for (symbol, resumption), rows in grouped.items():
+        rows.sort(key=lambda item: int(item[1].get("speech") or 0))
+        first_line, first = rows[0]
+        date = parse_date(str(first.get("date") or ""), path=str(table), line=first_line)
+        statements = []
+        for order, (line, row) in enumerate(rows, start=1):
+            text = _speech_text(row, speeches_dir, table, line)
+            statements.append(_statement(order, row, text, path=str(table), line=line))
+        meetings.append(
+            ParsedMeeting(
+                symbol=symbol,
+                number=numbers[(symbol, resumption)],
+                resumption=resumption,
+                date=date,
+                source_kind="corpus",
+                source_name=f"{folder.name}/{table.name}",
+                statements=tuple(statements),
+                topic=str(first.get("topic") or "") or None,
+            )
+        )
+    meetings.sort(key=lambda m: (m.date or dt.date.min, m.number or 0, m.resumption or 0))
+    return meetings
+
+
+def _speech_text(row: dict[str, Any], speeches_dir: Path, table: Path, line: int) -> str:
+    filename = str(row.get("filename") or "")
+    if filename and "/" not in filename and "\\" not in filename:
+        candidate = speeches_dir / filename
+        if candidate.is_file():
+            try:
+                return decode_speech(candidate.read_bytes())
+            except UnicodeDecodeError as exc:
+                raise ParseError(f"speech file is neither UTF-8 nor Windows-1252 ({exc})", path=str(candidate), line=1) from exc
+    content = row.get("content")
+    if isinstance(content, str) and content.strip():
+        return content.replace("\r\n", "\n")
+    raise ParseError(f"speech {filename or '?'} has no text (no file and no content)", path=str(table), line=line)
+
+
+def _statement(order: int, row: dict[str, Any], text: str, *, path: str, line: int) -> ParsedStatement:
+    text = text.strip()
+    found = match_label(text)
+    label_printed: str
+    language = None
+    if found:
+        label, offset = found
+        label_printed = label.printed
+        language = label.language
+        body = text[offset:]
+    else:
+        label_printed = squash(str(row.get("speaker") or "")) or "(unlabelled)"
+        body = text
+    paragraphs = tuple(p.strip() for p in body.split("\n") if p.strip())
+    ptype = str(row.get("participanttype") or "")
+    role = ROLE_BY_TYPE.get(ptype)
+    if role is None:
+        raise ParseError(f"unknown participanttype {ptype!r}", path=path, line=line)
+    country = squash(str(row.get("country") or ""))
+    info = resolve_delegation(country) if country else None
+    delegation = info.name if info else (country or None)
+    if role == "invitee" and info is not None and info.kind == "secretariat":
+        role = "secretariat"
+    speaker = squash(str(row.get("speaker") or "")) or None
+    if role == "president" and speaker is None and found and found[0].name:
+        speaker = found[0].name
+    return ParsedStatement(
+        order=order,
+        speaker_label=label_printed,
+        speaker=speaker,
+        delegation=delegation,
+        role=role,
+        language=language,
+        paragraphs=paragraphs,
+        line=line,
+    )

@@ -1,0 +1,169 @@
+"""Typed, immutable results of parsing. Nothing here knows about Django."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("president", "member", "invitee", "secretariat", "other")
+
+
+class ParseError(ValueError):
+    """Raised for input the parser does not understand. Names the file and the line."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or "<text>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+    def located(self, path: str) -> ParseError:
+        """The same error, naming ``path`` when it did not name a file yet."""
+        if self.path:
+            return self
+        return ParseError(self.message, path=path, line=self.line)
+
+
+@dataclass(frozen=True)
+class SpeakerLabel:
+    """A speaker label exactly as printed, and what it says."""
+
+    printed: str  # "Mr. Nebenzia (Russian Federation) (spoke in Russian)"
+    name: str | None  # "Mr. Nebenzia"; None for "The President"
+    office: str | None  # "The President", "The Secretary-General"; or a briefer's office
+    delegation: str | None  # the parenthesis naming a State or organisation, as printed
+    language: str | None  # "French" for "(spoke in French)"
+    on_behalf_of: str | None = None  # "(on behalf of the European Union)"
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    order: int
+    speaker_label: str  # as printed
+    speaker: str | None  # a person's name as printed: "Mr. Dang"
+    delegation: str | None  # canonical delegation name when known, else as printed
+    role: str  # one of ROLES
+    language: str | None
+    paragraphs: tuple[str, ...]
+    line: int | None = None  # where the statement starts in the source (1-based)
+    national_capacity: bool = False  # the President speaking for their own country
+    on_behalf_of: str | None = None
+    citations: tuple[Any, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class StageDirection:
+    """Printed in italics in the record and not speech: 'The agenda was adopted.'"""
+
+    position: int  # number of statements before it in the meeting
+    text: str
+    kind: str  # "opening", "closing", "suspension", "agenda", "vote", "heading", "other"
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One show of hands: who voted how, as printed."""
+
+    position: int
+    in_favour: tuple[str, ...]
+    against: tuple[str, ...]
+    abstaining: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberSeat:
+    delegation: str  # as printed on the cover page
+    representative: str  # "Mr. Pecsteen de Buytswerve"
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    title: str
+    documents: tuple[str, ...] = ()  # symbols named in it: ("S/2019/1005",)
+
+
+@dataclass(frozen=True)
+class ParsedMeeting:
+    symbol: str  # "S/PV.8698"
+    number: int | None  # 8698; None for a letter-published videoconference
+    resumption: int | None
+    date: dt.date | None
+    source_kind: str  # "pdf", "text", "corpus", "statement"
+    source_name: str
+    statements: tuple[ParsedStatement, ...]
+    start_time: str | None = None  # "10 a.m."
+    place: str | None = None
+    council_year: str | None = None  # "Seventy-fifth year"
+    president: str | None = None
+    presidency: str | None = None  # the presidency's country, as printed
+    members: tuple[MemberSeat, ...] = ()
+    agenda: tuple[AgendaItem, ...] = ()
+    stage_directions: tuple[StageDirection, ...] = ()
+    votes: tuple[Vote, ...] = ()
+    topic: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+    invitations: tuple[tuple[str, str], ...] = ()  # (name key, office) from rule 39 invitations
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        return (self.symbol, self.resumption)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "number": self.number,
+            "resumption": self.resumption,
+            "date": self.date.isoformat() if self.date else None,
+            "start_time": self.start_time,
+            "place": self.place,
+            "president": self.president,
+            "presidency": self.presidency,
+            "members": [
+                {"delegation": m.delegation, "representative": m.representative}
+                for m in self.members
+            ],
+            "agenda": [{"title": a.title, "documents": list(a.documents)} for a in self.agenda],
+            "source": {"kind": self.source_kind, "name": self.source_name},
+            "stage_directions": [
+                {"position": s.position, "kind": s.kind, "text": s.text}
+                for s in self.stage_directions
+            ],
+            "votes": [
+                {
+                    "position": v.position,
+                    "in_favour": list(v.in_favour),
+                    "against": list(v.against),
+                    "abstaining": list(v.abstaining),
+                }
+                for v in self.votes
+            ],
+            "warnings": list(self.warnings),
+            "statements": [statement_dict(s) for s in self.statements],
+        }
+
+
+def statement_dict(s: ParsedStatement) -> dict[str, Any]:
+    return {
+        "order": s.order,
+        "speaker_label": s.speaker_label,
+        "speaker": s.speaker,
+        "delegation": s.delegation,
+        "role": s.role,
+        "language": s.language,
+        "national_capacity": s.national_capacity,
+        "on_behalf_of": s.on_behalf_of,
+        "line": s.line,
+        "text": s.text,
+        "citations": [c.as_dict() for c in s.citations],
+    }

@@ -1,0 +1,134 @@
+"""Repairs for what PDF text extraction does to prose.
+
+- End-of-line hyphenation: "capacity-" + "building" keeps its hyphen, "coun-" + "tries" joins.
+- Glued words: "SecretaryGeneral" (a line-end hyphen lost by pdftotext) and "Al-Qaida,and"
+  (a lost space after a comma) are split only where certain; "ofcontinuing" only when the
+  document itself or the vocabulary proves both halves and not the whole.
+
+The decisions lean on a vocabulary of English words and hyphenated compounds as they occur in
+Security Council speeches (``vocabulary.txt``, built by ``bench/build_vocabulary.py`` from the
+UNSC Debates corpus, where the corpus authors joined line breaks by hand), extended by the words
+of the document being read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.txt")
+WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+FUNCTION_WORDS = frozenset(
+    "of the and to in for on at by with from as is are was be an a that this its our their".split()
+)
+
+
+@lru_cache(maxsize=1)
+def base_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """(words, hyphenated compounds), lower-cased."""
+    words: set[str] = set()
+    compounds: set[str] = set()
+    if VOCABULARY_FILE.exists():
+        for entry in VOCABULARY_FILE.read_text(encoding="utf-8").split():
+            (compounds if "-" in entry else words).add(entry)
+    return frozenset(words), frozenset(compounds)
+
+
+class Vocabulary:
+    """The base vocabulary plus the words of one document."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        words, compounds = base_vocabulary()
+        self.words = set(words)
+        self.compounds = set(compounds)
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        for token in WORD_RE.findall(text):
+            low = token.lower()
+            if "-" in low:
+                self.compounds.add(low)
+                self.words.update(low.split("-"))
+            else:
+                self.words.add(low)
+
+    def knows(self, word: str) -> bool:
+        return word.lower() in self.words
+
+
+def join_hyphenated(left: str, right: str, vocabulary: Vocabulary) -> str:
+    """Join a line ending in ``left-`` with a line starting with ``right``.
+
+    ``left`` is the last word before the hyphen, ``right`` the first word of the next line.
+    Returns the joint: "-" to keep the hyphen, "" to join the halves.
+    """
+    if not right or not right[0].isalpha():
+        return "-"
+    if right[0].isupper():  # "Secretary-" "General", "Al-" "Qaida"
+        return "-"
+    if not left or not left[-1].isalpha():  # "2019-" "2020", "pre-" "2020"
+        return "-"
+    low_left, low_right = left.lower(), right.lower()
+    head = re.sub(r"[^\w'’-].*$", "", low_right)
+    if f"{low_left}-{head}" in vocabulary.compounds:
+        return "-"
+    if (low_left + head) in vocabulary.words:
+        return ""
+    if vocabulary.knows(low_left) and vocabulary.knows(head) and len(low_left) > 2:
+        return "-"
+    return ""
+
+
+_CAMEL_RE = re.compile(r"\b([A-Z][a-z]{2,})([A-Z][a-z]{2,})\b")
+_COMMA_GLUE_RE = re.compile(r"(?<=[a-z]),(?=[a-z]{2,}\b)")
+
+
+def split_glued(text: str, vocabulary: Vocabulary) -> str:
+    """Split words glued by text extraction, only where the evidence is certain."""
+
+    def camel(m: re.Match[str]) -> str:
+        compound = f"{m.group(1)}-{m.group(2)}".lower()
+        if compound in vocabulary.compounds:
+            return f"{m.group(1)}-{m.group(2)}"
+        return m.group(0)
+
+    text = _CAMEL_RE.sub(camel, text)
+    text = _COMMA_GLUE_RE.sub(", ", text)
+
+    def lower_glue(m: re.Match[str]) -> str:
+        token = m.group(0)
+        low = token.lower()
+        if low in vocabulary.words or len(low) < 6:
+            return token
+        for fw in ("of", "the", "and", "to", "in", "for", "on", "with", "from", "that"):
+            rest = low[len(fw):]
+            if low.startswith(fw) and len(rest) >= 4 and rest in vocabulary.words:
+                return f"{token[:len(fw)]} {token[len(fw):]}"
+        return token
+
+    return re.sub(r"\b[a-z]{6,}\b", lower_glue, text)
+
+
+def join_lines(lines: Iterable[str], vocabulary: Vocabulary) -> str:
+    """Join the printed lines of one paragraph into running text."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        m = re.search(r"(\w+)-$", out)
+        if m and not out.endswith("--"):
+            first = re.match(r"[\w'’]+", line)
+            joint = join_hyphenated(m.group(1), first.group(0) if first else line, vocabulary)
+            out = out[:-1] + joint + line
+        elif out.endswith(("—", "/")):
+            out = out + line if out.endswith("/") else out + " " + line
+        else:
+            out = out + " " + line
+    return split_glued(out, vocabulary)
