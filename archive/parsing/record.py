@@ -475,9 +475,7 @@ class RecordBuilder:
             if nxt.typeset:
                 if nxt.style != "bold" or nxt.indent:
                     break
-            elif not _continues(parts[-1]) and not (
-                squash(" ".join(parts + [nxt.text])).lower() in self.headings
-            ):
+            elif not _continues(parts[-1]) and squash(" ".join(parts + [nxt.text])).lower() not in self.headings:
                 if not (parts[-1][-1:].islower() and nxt.text[:1].islower()):
                     break
             parts.append(nxt.text)

@@ -1,0 +1,386 @@
+"""The one service that writes parsed meetings into the database.
+
+Each meeting is written in its own transaction: a meeting is stored whole or not at all.
+Re-importing replaces a meeting in place (statement numbers, and so statement URLs, stay), and
+an unchanged meeting is left untouched. One meeting reached through several sources (its PDF,
+its pdftotext text, the research corpus) is stored once, from the best source:
+PDF > text > corpus > single statement.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from archive.parsing import ParsedMeeting, ParsedStatement, ParseError, parse_path
+from archive.parsing.corpus import is_corpus_dir, parse_corpus
+from archive.parsing.delegations import resolve_delegation
+
+from .models import SOURCE_RANK, CouncilSeat, Delegation, Meeting, Speaker, SpeakerName, Statement
+
+PARSER_VERSION = "1"
+RECORD_SUFFIXES = (".pdf", ".txt", ".gz")
+HONORIFIC_WORDS = {
+    "mr.", "mrs.", "ms.", "miss", "mx.", "dr.", "sir", "dame", "lord", "lady", "sheikh", "sheikha",
+    "his", "her", "excellency", "archbishop", "cardinal", "prince", "princess", "king", "queen",
+    "baroness", "baron", "professor", "prof.", "judge", "monsignor", "bishop", "father", "sister",
+}
+
+
+@dataclass
+class MeetingOutcome:
+    title: str
+    action: str  # "created", "replaced", "unchanged", "skipped"
+    statements: int
+    source: str
+    note: str = ""
+
+
+@dataclass
+class ImportSummary:
+    outcomes: list[MeetingOutcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    @property
+    def statements_written(self) -> int:
+        return sum(o.statements for o in self.outcomes if o.action in ("created", "replaced"))
+
+
+def meeting_checksum(parsed: ParsedMeeting) -> str:
+    data = parsed.as_dict()
+    data.pop("source", None)
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{PARSER_VERSION}\n{parsed.source_kind}\n{payload}".encode()).hexdigest()
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def surname_key(name: str) -> str:
+    words = [w for w in name.replace("’", "'").split() if w.lower() not in HONORIFIC_WORDS]
+    return slugify(fold(words[-1])) if words else slugify(fold(name))
+
+
+class Writer:
+    """Caches delegations and speakers over one import run."""
+
+    def __init__(self) -> None:
+        self.delegations: dict[str, Delegation] = {d.key: d for d in Delegation.objects.all()}
+        self.speakers: dict[tuple[str, int | None], Speaker] = {
+            (s.surname_key, s.delegation_id): s for s in Speaker.objects.all()
+        }
+        self.names: set[tuple[int, str]] = set(SpeakerName.objects.values_list("speaker_id", "name"))
+
+    # -- delegations
+    def delegation(self, name: str | None) -> Delegation | None:
+        if not name:
+            return None
+        info = resolve_delegation(name)
+        if info is None:
+            key = ("x-" + slugify(fold(name)))[:80]
+            values = {"name": name, "short_name": name, "kind": "unknown"}
+        else:
+            key = info.key
+            values = {
+                "name": info.name,
+                "short_name": info.short,
+                "kind": info.kind,
+                "iso2": info.iso2 or "",
+                "iso3": info.iso3 or "",
+                "permanent_member": info.permanent_member,
+            }
+        cached = self.delegations.get(key)
+        if cached is not None:
+            return cached
+        delegation, _ = Delegation.objects.get_or_create(key=key, defaults=values)
+        self.delegations[key] = delegation
+        return delegation
+
+    # -- speakers
+    def speaker(self, name: str | None, delegation: Delegation | None) -> Speaker | None:
+        if not name:
+            return None
+        key = (surname_key(name), delegation.pk if delegation else None)
+        if not key[0]:
+            return None
+        speaker = self.speakers.get(key)
+        if speaker is None:
+            base = slugify(fold(" ".join(w for w in name.split() if w.lower() not in HONORIFIC_WORDS)))
+            base = (base or key[0])[:90]
+            if delegation is not None:
+                base = f"{base}-{delegation.key}"[:110]
+            slug = base
+            n = 2
+            while Speaker.objects.filter(slug=slug).exists():
+                slug = f"{base}-{n}"
+                n += 1
+            speaker = Speaker.objects.create(slug=slug, name=name, surname_key=key[0], delegation=delegation)
+            self.speakers[key] = speaker
+        elif len(name) > len(speaker.name):
+            speaker.name = name  # the fullest form seen: "Mr. Vassily Nebenzia"
+            speaker.save(update_fields=["name"])
+        if (speaker.pk, name) not in self.names:
+            SpeakerName.objects.get_or_create(speaker=speaker, name=name)
+            self.names.add((speaker.pk, name))
+        return speaker
+
+    # -- meetings
+    def write(self, parsed: ParsedMeeting, *, dry_run: bool = False) -> MeetingOutcome:
+        title = parsed.symbol + (f" (Resumption {parsed.resumption})" if parsed.resumption else "")
+        if not parsed.symbol or parsed.date is None:
+            raise ParseError(
+                f"{parsed.source_name}: meeting symbol and date are required to import "
+                "(give --symbol and --date for a single statement)"
+            )
+        checksum = meeting_checksum(parsed)
+        try:
+            with transaction.atomic():
+                outcome = self._write(parsed, title, checksum)
+                if dry_run:
+                    transaction.set_rollback(True)
+        finally:
+            if dry_run:  # the caches may hold rows that were rolled back
+                self.__init__()
+        return outcome
+
+    def _write(self, parsed: ParsedMeeting, title: str, checksum: str) -> MeetingOutcome:
+        existing = (
+            Meeting.objects.select_for_update()
+            .filter(slug=Meeting.make_slug(parsed.symbol, parsed.number, parsed.resumption))
+            .first()
+        )
+        count = len(parsed.statements)
+        if existing is not None:
+            if SOURCE_RANK[existing.source_kind] > SOURCE_RANK[parsed.source_kind]:
+                return MeetingOutcome(
+                    title, "skipped", 0, parsed.source_kind,
+                    f"kept {existing.source_kind} {existing.source_name} over {parsed.source_kind} {parsed.source_name}",
+                )
+            if existing.source_checksum == checksum:
+                return MeetingOutcome(title, "unchanged", 0, parsed.source_kind)
+        presidency = self.delegation(parsed.presidency)
+        fields = {
+            "number": parsed.number,
+            "slug": Meeting.make_slug(parsed.symbol, parsed.number, parsed.resumption),
+            "date": parsed.date,
+            "start_time": parsed.start_time or "",
+            "place": parsed.place or "",
+            "council_year": parsed.council_year or "",
+            "president_name": parsed.president or "",
+            "presidency": presidency,
+            "topic": (parsed.topic or "")[:500],
+            "agenda": [{"title": a.title, "documents": list(a.documents)} for a in parsed.agenda],
+            "stage_directions": [
+                {"position": s.position, "kind": s.kind, "text": s.text} for s in parsed.stage_directions
+            ],
+            "votes": [
+                {
+                    "position": v.position,
+                    "in_favour": list(v.in_favour),
+                    "against": list(v.against),
+                    "abstaining": list(v.abstaining),
+                }
+                for v in parsed.votes
+            ],
+            "invitations": [list(pair) for pair in parsed.invitations],
+            "warnings": list(parsed.warnings),
+            "source_kind": parsed.source_kind,
+            "source_name": parsed.source_name,
+            "source_checksum": checksum,
+            "imported_at": timezone.now(),
+        }
+        replaced_note = ""
+        if existing is None:
+            meeting = Meeting.objects.create(symbol=parsed.symbol, resumption=parsed.resumption, **fields)
+            action = "created"
+        else:
+            if existing.source_kind != parsed.source_kind:
+                replaced_note = f"replaced {existing.source_kind} {existing.source_name} with {parsed.source_kind}"
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.save()
+            meeting = existing
+            action = "replaced"
+        self._write_seats(meeting, parsed)
+        self._write_statements(meeting, parsed)
+        return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note)
+
+    def _write_seats(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
+        CouncilSeat.objects.filter(meeting=meeting).delete()
+        seats = []
+        seen: set[int] = set()
+        for member in parsed.members:
+            delegation = self.delegation(member.delegation)
+            if delegation is None or delegation.pk in seen:
+                continue
+            seen.add(delegation.pk)
+            seats.append(CouncilSeat(meeting=meeting, delegation=delegation, representative=member.representative))
+        presidency = meeting.presidency
+        if presidency is not None and presidency.pk not in seen:
+            seats.append(
+                CouncilSeat(meeting=meeting, delegation=presidency, representative=parsed.president or "", is_president=True)
+            )
+        elif presidency is not None:
+            for seat in seats:
+                if seat.delegation_id == presidency.pk:
+                    seat.is_president = True
+        CouncilSeat.objects.bulk_create(seats)
+
+    def _statement_fields(self, s: ParsedStatement) -> dict[str, object]:
+        delegation = self.delegation(s.delegation)
+        return {
+            "speaker_label": s.speaker_label[:300],
+            "speaker": self.speaker(s.speaker, delegation),
+            "delegation": delegation,
+            "delegation_as_printed": (s.delegation or "")[:200],
+            "role": s.role,
+            "national_capacity": s.national_capacity,
+            "on_behalf_of": (s.on_behalf_of or "")[:300],
+            "language": s.language or "",
+            "text": s.text,
+            "word_count": len(s.text.split()),
+            "source_line": s.line,
+        }
+
+    def _write_statements(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
+        current = {st.order: st for st in Statement.objects.filter(meeting=meeting)}
+        new, changed = [], []
+        names = list(self._statement_fields(parsed.statements[0]).keys()) if parsed.statements else []
+        for s in parsed.statements:
+            values = self._statement_fields(s)
+            row = current.pop(s.order, None)
+            if row is None:
+                new.append(Statement(meeting=meeting, order=s.order, **values))
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                changed.append(row)
+        if current:
+            Statement.objects.filter(pk__in=[row.pk for row in current.values()]).delete()
+        if changed:
+            Statement.objects.bulk_update(changed, names, batch_size=500)
+        if new:
+            Statement.objects.bulk_create(new, batch_size=500)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    kind: str  # "record" (a file) or "corpus" (a folder)
+
+
+def expand(paths: Iterable[str]) -> list[Source]:
+    """Files, folders and globs -> sources, whole records before corpora (the better source
+    first, so the corpus copy of a meeting is skipped without work)."""
+    records: list[Source] = []
+    corpora: list[Source] = []
+    seen: set[Path] = set()
+
+    def add_file(p: Path) -> None:
+        if p.resolve() in seen:
+            return
+        seen.add(p.resolve())
+        if p.name in ("speeches.jsonl", "meta.tsv"):
+            add_dir(p.parent)
+        else:
+            records.append(Source(p, "record"))
+
+    def add_dir(d: Path) -> None:
+        if d.resolve() in seen:
+            return
+        seen.add(d.resolve())
+        skip: Path | None = None
+        if is_corpus_dir(d):
+            corpora.append(Source(d, "corpus"))
+            skip = d / "speeches"  # the corpus's own speech files, read through the table
+        for child in sorted(d.iterdir()):
+            if skip is not None and child == skip:
+                continue
+            if child.is_dir():
+                add_dir(child)
+            elif child.suffix.lower() in RECORD_SUFFIXES and not child.name.startswith("."):
+                add_file(child)
+
+    for raw in paths:
+        matches = sorted(glob.glob(raw)) if any(ch in raw for ch in "*?[") else [raw]
+        if not matches:
+            raise ParseError("no file matches this pattern", path=raw)
+        for match in matches:
+            p = Path(match)
+            if p.is_dir():
+                add_dir(p)
+            else:
+                add_file(p)
+    return records + corpora
+
+
+def parse_sources(
+    sources: list[Source], *, symbol: str | None = None, date=None
+) -> Iterator[tuple[Source, list[ParsedMeeting] | ParseError]]:
+    for source in sources:
+        try:
+            if source.kind == "corpus":
+                yield source, parse_corpus(source.path)
+            else:
+                yield source, parse_path(source.path, symbol=symbol, date=date)
+        except ParseError as exc:
+            yield source, exc.located(str(source.path))
+
+
+def import_paths(
+    paths: Iterable[str],
+    *,
+    dry_run: bool = False,
+    keep_going: bool = False,
+    symbol: str | None = None,
+    date=None,
+    progress: Callable[[int, str], None] | None = None,
+) -> ImportSummary:
+    """Import everything under ``paths``. ``progress(n, label)`` is told of each unit done."""
+    summary = ImportSummary(dry_run=dry_run)
+    try:
+        sources = expand(paths)
+    except ParseError as exc:
+        summary.errors.append(str(exc))
+        return summary
+    writer = Writer()
+    for source, result in parse_sources(sources, symbol=symbol, date=date):
+        if isinstance(result, ParseError):
+            summary.errors.append(str(result))
+            if progress:
+                progress(1, source.path.name)
+            if not keep_going:
+                break
+            continue
+        for parsed in result:
+            try:
+                outcome = writer.write(parsed, dry_run=dry_run)
+            except ParseError as exc:
+                summary.errors.append(str(exc.located(str(source.path))))
+                if not keep_going:
+                    return summary
+                continue
+            summary.outcomes.append(outcome)
+            if outcome.action in ("created", "replaced"):
+                summary.warnings.extend(f"{parsed.source_name} ({outcome.title}): {w}" for w in parsed.warnings)
+        if progress:
+            progress(1, source.path.name)
+    return summary

@@ -1,0 +1,282 @@
+"""The archive's data: meetings, statements, speakers, delegations, Council membership.
+
+Rows are written only by ``archive.importing``. Queries that pages need live on the QuerySets
+below so views stay thin and list pages keep a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+ROLE_CHOICES = [
+    ("president", "President"),
+    ("member", "Council member"),
+    ("invitee", "Invited delegation"),
+    ("secretariat", "Secretariat"),
+    ("other", "Other briefer"),
+]
+SOURCE_CHOICES = [
+    ("pdf", "Verbatim record (PDF)"),
+    ("text", "Verbatim record (text)"),
+    ("corpus", "Research corpus"),
+    ("statement", "Single statement"),
+]
+# When one meeting arrives from several sources, the higher rank wins.
+SOURCE_RANK = {"pdf": 4, "text": 3, "corpus": 2, "statement": 1}
+
+
+class Delegation(models.Model):
+    KIND_CHOICES = [
+        ("state", "Member State"),
+        ("observer_state", "Observer State"),
+        ("organisation", "Organisation"),
+        ("secretariat", "United Nations Secretariat"),
+        ("unknown", "Not in the list of States and organisations"),
+    ]
+    key = models.SlugField(max_length=80, unique=True, help_text="ISO 3166 alpha-3 for States")
+    name = models.CharField(max_length=200, help_text="The UN's own short name")
+    short_name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    iso2 = models.CharField(max_length=2, blank=True)
+    iso3 = models.CharField(max_length=3, blank=True)
+    permanent_member = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_state(self) -> bool:
+        return self.kind in ("state", "observer_state")
+
+    def get_absolute_url(self) -> str:
+        if self.is_state:
+            return reverse("archive:country-detail", args=[self.key])
+        return reverse("archive:organisation-detail", args=[self.key])
+
+
+class SpeakerQuerySet(models.QuerySet):
+    def with_counts(self) -> SpeakerQuerySet:
+        return self.annotate(statement_count=models.Count("statements"))
+
+
+class Speaker(models.Model):
+    """One person. ``name`` is the fullest form seen; variants keep every printed form."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    surname_key = models.CharField(max_length=120, db_index=True)
+    delegation = models.ForeignKey(
+        Delegation, null=True, blank=True, on_delete=models.SET_NULL, related_name="speakers"
+    )
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:speaker-detail", args=[self.slug])
+
+
+class SpeakerName(models.Model):
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["speaker", "name"], name="unique_speaker_name")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> MeetingQuerySet:
+        return self.filter(date__year=year)
+
+    def chronological(self) -> MeetingQuerySet:
+        return self.order_by("date", "number", models.F("resumption").asc(nulls_first=True))
+
+
+class Meeting(models.Model):
+    symbol = models.CharField(max_length=40, help_text="S/PV.8698, or S/2020/NNN for a letter")
+    number = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    resumption = models.PositiveSmallIntegerField(null=True, blank=True)
+    slug = models.SlugField(max_length=40, unique=True, help_text="8698, 8699-r1, s-2020-253")
+    date = models.DateField(null=True, blank=True, db_index=True)
+    start_time = models.CharField(max_length=40, blank=True)
+    place = models.CharField(max_length=120, blank=True)
+    council_year = models.CharField(max_length=60, blank=True)
+    president_name = models.CharField(max_length=200, blank=True)
+    presidency = models.ForeignKey(
+        Delegation, null=True, blank=True, on_delete=models.SET_NULL, related_name="presidencies"
+    )
+    topic = models.CharField(max_length=500, blank=True)
+    agenda = models.JSONField(default=list, blank=True, help_text="[{title, documents}]")
+    stage_directions = models.JSONField(default=list, blank=True, help_text="[{position, kind, text}]")
+    votes = models.JSONField(default=list, blank=True)
+    invitations = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    source_kind = models.CharField(max_length=20, choices=SOURCE_CHOICES)
+    source_name = models.CharField(max_length=300)
+    source_checksum = models.CharField(max_length=64)
+    imported_at = models.DateTimeField()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-number", models.F("resumption").desc(nulls_last=True)]
+        # ``slug`` is unique and made from symbol and resumption, so one row per meeting part.
+        indexes = [models.Index(fields=["symbol", "resumption"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.symbol + (f" (Resumption {self.resumption})" if self.resumption else "")
+
+    @staticmethod
+    def make_slug(symbol: str, number: int | None, resumption: int | None) -> str:
+        base = str(number) if number is not None else slugify(symbol.replace("/", "-"))
+        return base + (f"-r{resumption}" if resumption else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:meeting-detail", args=[self.slug])
+
+    @property
+    def official_url(self) -> str:
+        return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.title.replace(" ", ""))
+
+    def transcript(self, statements: list[Statement]) -> list[dict]:
+        """Statements in order with the stage directions and votes printed between them.
+
+        A stage direction's ``position`` is the number of statements before it.
+        """
+        by_position: dict[int, list[dict]] = {}
+        for item in self.stage_directions:
+            by_position.setdefault(int(item["position"]), []).append({"type": "stage", **item})
+        votes = {int(v["position"]): v for v in self.votes}
+        items: list[dict] = []
+        for index in range(len(statements) + 1):
+            for stage in by_position.get(index, []):
+                if stage["kind"] == "vote" and index in votes and stage["text"].startswith("In favour"):
+                    items.append({"type": "vote", **votes[index]})
+                else:
+                    items.append(stage)
+            if index < len(statements):
+                items.append({"type": "statement", "statement": statements[index]})
+        return items
+
+    def neighbour(self, step: int) -> Meeting | None:
+        """The previous (-1) or next (+1) meeting in time."""
+        if self.date is None:
+            return None
+        key = (self.date, self.number or 0, self.resumption or 0)
+        qs = Meeting.objects.exclude(pk=self.pk).only("slug", "symbol", "resumption", "date", "number")
+        if step < 0:
+            candidates = qs.filter(date__lte=self.date).order_by("-date", "-number", "-resumption")[:5]
+            for m in candidates:
+                if (m.date, m.number or 0, m.resumption or 0) < key:
+                    return m
+        else:
+            candidates = qs.filter(date__gte=self.date).order_by("date", "number", "resumption")[:5]
+            for m in candidates:
+                if (m.date, m.number or 0, m.resumption or 0) > key:
+                    return m
+        return None
+
+
+class CouncilSeat(models.Model):
+    """A Council member present at a meeting, with its representative, as the cover page lists."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="seats")
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="seats")
+    representative = models.CharField(max_length=200, blank=True)
+    is_president = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "delegation"], name="unique_seat")
+        ]
+        ordering = ["delegation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.delegation} at {self.meeting}"
+
+
+class StatementQuerySet(models.QuerySet):
+    def listing(self) -> StatementQuerySet:
+        """Everything the statement partial shows, in one query."""
+        return self.select_related("meeting", "speaker", "delegation")
+
+    def by_delegation(self, delegation: Delegation) -> StatementQuerySet:
+        return self.filter(delegation=delegation)
+
+    def substantive(self) -> StatementQuerySet:
+        """Leaves out the chair's procedural turns (the President not speaking for a country)."""
+        return self.exclude(role="president", national_capacity=False)
+
+    def newest_first(self) -> StatementQuerySet:
+        return self.order_by(
+            "-meeting__date",
+            "-meeting__number",
+            models.F("meeting__resumption").desc(nulls_last=True),
+            "-order",
+        )
+
+
+class Statement(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="statements")
+    order = models.PositiveIntegerField()
+    speaker_label = models.CharField(max_length=300, help_text="Exactly as printed")
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
+    delegation = models.ForeignKey(
+        Delegation, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
+    delegation_as_printed = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    national_capacity = models.BooleanField(
+        default=False, help_text="The President speaking as the representative of their country"
+    )
+    on_behalf_of = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=40, blank=True, help_text="From '(spoke in French)'")
+    text = models.TextField(help_text="Paragraphs separated by a blank line")
+    word_count = models.PositiveIntegerField(default=0)
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="unique_statement_order")
+        ]
+        indexes = [models.Index(fields=["delegation", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.meeting.title} #{self.order} {self.speaker_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:statement-detail", args=[self.meeting.slug, self.order])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+    @property
+    def speaker_name(self) -> str:
+        if self.speaker_id:
+            return self.speaker.name
+        return self.speaker_label

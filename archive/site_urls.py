@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class MeetingSlugConverter:
+    regex = r"[0-9]{1,5}(?:-r[0-9]{1,2})?|s-[0-9]{4}-[0-9]{1,5}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(MeetingSlugConverter, "meeting")
+
+app_name = "archive"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/<meeting:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<meeting:slug>/<int:order>/", views.statement_detail, name="statement-detail"),
+    path("countries/<slug:key>/", views.delegation_detail, name="country-detail"),
+    path("organisations/<slug:key>/", views.delegation_detail, name="organisation-detail"),
+    path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
+]
