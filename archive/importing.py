@@ -27,7 +27,7 @@ from archive.parsing.delegations import resolve_delegation
 
 from .models import SOURCE_RANK, CouncilSeat, Delegation, Meeting, Speaker, SpeakerName, Statement
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 RECORD_SUFFIXES = (".pdf", ".txt", ".gz")
 HONORIFIC_WORDS = {
     "mr.", "mrs.", "ms.", "miss", "mx.", "dr.", "sir", "dame", "lord", "lady", "sheikh", "sheikha",
@@ -255,6 +255,7 @@ class Writer:
             "text": s.text,
             "word_count": len(s.text.split()),
             "source_line": s.line,
+            "source_page": s.page,
         }
 
     def _write_statements(self, meeting: Meeting, parsed: ParsedMeeting) -> None:

@@ -103,6 +103,12 @@ class MeetingQuerySet(models.QuerySet):
     def in_year(self, year: int) -> MeetingQuerySet:
         return self.filter(date__year=year)
 
+    def newest_first(self) -> MeetingQuerySet:
+        return self.order_by("-date", "-number", models.F("resumption").desc(nulls_last=True))
+
+    def with_statement_counts(self) -> MeetingQuerySet:
+        return self.select_related("presidency").annotate(n=models.Count("statements")).newest_first()
+
     def chronological(self) -> MeetingQuerySet:
         return self.order_by("date", "number", models.F("resumption").asc(nulls_first=True))
 
@@ -255,6 +261,7 @@ class Statement(models.Model):
     text = models.TextField(help_text="Paragraphs separated by a blank line")
     word_count = models.PositiveIntegerField(default=0)
     source_line = models.PositiveIntegerField(null=True, blank=True)
+    source_page = models.PositiveIntegerField(null=True, blank=True, help_text="Page of the record it starts on")
 
     objects = StatementQuerySet.as_manager()
 
@@ -274,6 +281,26 @@ class Statement(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
+
+    @property
+    def printed_name(self) -> str:
+        """The speaker's name as this record prints it ("Mrs. Gueguen"; the President's from the cover)."""
+        if self.role == "president" and self.meeting.president_name:
+            return self.meeting.president_name
+        name = self.speaker_label.split("(", 1)[0].strip()
+        return name or self.speaker_name
+
+    @property
+    def citation(self) -> str:
+        """'Mr. Dang (Viet Nam), President, S/PV.8698, 8 January 2020, p. 2'"""
+        parts = [self.printed_name + (f" ({self.delegation.name})" if self.delegation_id else "")]
+        parts.append(self.get_role_display())
+        parts.append(self.meeting.title)
+        if self.meeting.date:
+            parts.append(f"{self.meeting.date.day} {self.meeting.date:%B %Y}")
+        if self.source_page:
+            parts.append(f"p. {self.source_page}")
+        return ", ".join(parts)
 
     @property
     def speaker_name(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -25,13 +25,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "delegation_count": Delegation.objects.filter(statements__isnull=False).distinct().count(),
         "first_date": span["first"],
         "last_date": span["last"],
-        "latest": Meeting.objects.select_related("presidency").annotate(n=Count("statements"))[:10],
+        "latest": Meeting.objects.with_statement_counts()[:10],
     }
     return render(request, "archive/home.html", context)
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.select_related("presidency").annotate(n=Count("statements"))
+    meetings = Meeting.objects.with_statement_counts()
     return render(request, "archive/meeting_list.html", {"page": _page(request, meetings, 50)})
 
 

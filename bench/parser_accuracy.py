@@ -120,8 +120,8 @@ class Score:
         }
 
 
-def score_meeting(path: Path, rows: dict[str, list[dict]]) -> tuple[str, Score]:
-    (meeting,) = parse_path(path)
+def score_meeting(path: Path, rows: dict[str, list[dict]], parse=parse_path) -> tuple[str, Score]:
+    (meeting,) = parse(path)
     corpus = rows[basename_for(meeting.symbol, meeting.resumption)]
     ours = [boundary_key(s.speaker_label, s.text) for s in meeting.statements]
     theirs = []

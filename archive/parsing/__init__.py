@@ -135,6 +135,8 @@ def parse_statement_text(
             symbol_found = t
     if symbol_found:
         lines = [(n, t) for n, t in lines if t != symbol_found]
+        if not lines:
+            raise ParseError("a meeting symbol and no statement", path=path, line=1)
     symbol = symbol or (f"S/PV.{SYMBOL_RE.fullmatch(symbol_found).group(1)}" if symbol_found else None)  # type: ignore[union-attr]
     found = match_label("\n".join(t for _, t in lines[:3]))
     if not found:

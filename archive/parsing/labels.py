@@ -20,6 +20,8 @@ HONORIFICS = (
     "His Royal Highness", "Her Royal Highness", "His Highness", "Her Highness",
     "His Excellency", "Her Excellency", "His Holiness", "His Eminence",
     "General", "Lieutenant General", "Major General", "Brigadier General", "Admiral", "Colonel",
+    "Dato", "Dato’", "Dato'", "Datuk", "Tan Sri", "Pehin", "U", "Hon.", "Rev.", "Reverend", "Nana",
+    "Chief", "Metropolitan", "Patriarch", "Ayatollah", "Pastor", "Rabbi", "Swami", "Mme.", "Mme",
 )
 OFFICES = (
     "The President", "The Acting President", "The Secretary-General",

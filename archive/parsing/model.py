@@ -53,6 +53,7 @@ class ParsedStatement:
     language: str | None
     paragraphs: tuple[str, ...]
     line: int | None = None  # where the statement starts in the source (1-based)
+    page: int | None = None  # the page of the record it starts on
     national_capacity: bool = False  # the President speaking for their own country
     on_behalf_of: str | None = None
     citations: tuple[Any, ...] = ()
@@ -164,6 +165,7 @@ def statement_dict(s: ParsedStatement) -> dict[str, Any]:
         "national_capacity": s.national_capacity,
         "on_behalf_of": s.on_behalf_of,
         "line": s.line,
+        "page": s.page,
         "text": s.text,
         "citations": [c.as_dict() for c in s.citations],
     }

@@ -301,6 +301,7 @@ def _running_titles(lines: list[str]) -> set[str]:
 class _Turn:
     label: SpeakerLabel
     line: int
+    page: int
     paragraphs: list[list[str]] = field(default_factory=list)
 
 
@@ -386,7 +387,7 @@ class RecordBuilder:
             if found:
                 close_paragraph()
                 label, consumed, rest = found
-                current = _Turn(label=label, line=line.number)
+                current = _Turn(label=label, line=line.number, page=line.page)
                 self.turns.append(current)
                 paragraph = [rest] if rest else []
                 i += consumed
@@ -473,7 +474,7 @@ class RecordBuilder:
         while j < len(self.lines) and not self._label_at(j) and not self._stage(j):
             nxt = self.lines[j]
             if nxt.typeset:
-                if nxt.style != "bold" or nxt.indent:
+                if nxt.style != "bold" or nxt.gap_before:
                     break
             elif not _continues(parts[-1]) and squash(" ".join(parts + [nxt.text])).lower() not in self.headings:
                 if not (parts[-1][-1:].islower() and nxt.text[:1].islower()):
@@ -701,6 +702,7 @@ def _statement(
         language=label.language,
         paragraphs=paragraphs,
         line=turn.line,
+        page=turn.page,
         national_capacity=national,
         on_behalf_of=label.on_behalf_of,
     )

@@ -41,6 +41,7 @@ class Vocabulary:
 
     def __init__(self, texts: Iterable[str] = ()) -> None:
         words, compounds = base_vocabulary()
+        self.base_words = words
         self.words = set(words)
         self.compounds = set(compounds)
         for text in texts:
@@ -101,11 +102,14 @@ def split_glued(text: str, vocabulary: Vocabulary) -> str:
     def lower_glue(m: re.Match[str]) -> str:
         token = m.group(0)
         low = token.lower()
-        if low in vocabulary.words or len(low) < 6:
+        # The document's own words don't count here: the glued token is one of them.
+        if low in vocabulary.base_words or len(low) < 6:
             return token
-        for fw in ("of", "the", "and", "to", "in", "for", "on", "with", "from", "that"):
+        # Only the commonest short words, whose gluing makes no English word ("ofcontinuing",
+        # "andthe"); "in", "to", "for" begin too many real words ("indefensible", "forgo").
+        for fw in ("of", "and", "the"):
             rest = low[len(fw):]
-            if low.startswith(fw) and len(rest) >= 4 and rest in vocabulary.words:
+            if low.startswith(fw) and len(rest) >= 5 and rest in vocabulary.base_words:
                 return f"{token[:len(fw)]} {token[len(fw):]}"
         return token
 

@@ -1,0 +1,148 @@
+"""The import service and the import_records command, on real records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from archive.importing import import_paths
+from archive.models import CouncilSeat, Delegation, Meeting, Speaker, SpeakerName, Statement
+
+from .conftest import FIXTURES, SAMPLE
+
+pytestmark = pytest.mark.django_db
+PDF_8700 = SAMPLE / "records" / "S_PV.8700_E.pdf"
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every archive table, to show that nothing changed."""
+    tables = {}
+    for model in (Meeting, Statement, Speaker, SpeakerName, Delegation, CouncilSeat):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "imported_at"]
+        tables[model.__name__] = sorted(model.objects.values_list(*fields), key=repr)
+    return tables
+
+
+def test_import_the_sample():
+    summary = import_paths([str(SAMPLE)])
+    assert summary.errors == []
+    assert Meeting.objects.count() == 3 + 7
+    assert Statement.objects.count() == summary.statements_written
+    m = Meeting.objects.get(slug="8700")
+    assert m.source_kind == "pdf" and m.presidency.key == "vnm"
+    assert m.seats.count() == 15 and m.seats.filter(is_president=True).get().delegation.key == "vnm"
+    assert m.statements.count() == 23
+    first = m.statements.get(order=1)
+    assert first.speaker_label == "The President" and first.role == "president"
+    assert first.speaker.name == "Mr. Dang" and first.delegation.name == "Viet Nam"
+    nebenzia = Speaker.objects.get(slug__startswith="nebenzia")
+    assert nebenzia.delegation.key == "rus"
+    assert nebenzia.statements.count() >= 2
+    assert Meeting.objects.filter(slug="s-2020-254").exists()
+
+
+def test_reimport_changes_nothing_and_keeps_statement_urls():
+    import_paths([str(SAMPLE)])
+    before = snapshot()
+    urls = sorted(s.get_absolute_url() for s in Statement.objects.select_related("meeting"))
+    summary = import_paths([str(SAMPLE)])
+    assert summary.count("unchanged") == 10 and summary.statements_written == 0
+    assert snapshot() == before
+    assert sorted(s.get_absolute_url() for s in Statement.objects.select_related("meeting")) == urls
+
+
+def test_same_meeting_from_record_and_corpus_is_one_meeting(unsc_2020, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [line for line in (unsc_2020 / "speeches.jsonl").read_text(encoding="utf-8").splitlines(True)
+            if '"UNSC_2020_SPV.8700"' in line]
+    (corpus / "speeches.jsonl").write_text("".join(rows), encoding="utf-8")
+    # corpus first, then the record: the record replaces the corpus copy
+    first = import_paths([str(corpus)])
+    assert first.outcomes[0].source == "corpus"
+    second = import_paths([str(PDF_8700)])
+    assert second.outcomes[0].action == "replaced"
+    assert "replaced corpus" in second.outcomes[0].note
+    assert Meeting.objects.filter(symbol="S/PV.8700").count() == 1
+    assert Meeting.objects.get(symbol="S/PV.8700").source_kind == "pdf"
+    # and the corpus again does not displace it
+    third = import_paths([str(corpus)])
+    assert third.outcomes[0].action == "skipped" and "kept pdf" in third.outcomes[0].note
+    assert Statement.objects.filter(meeting__symbol="S/PV.8700").count() == 23
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty.txt:1: empty file"),
+        ("binary.txt", b"S/PV.1\n\x00\x01\x02", "binary.txt:2: binary content"),
+        ("truncated.pdf", None, "truncated.pdf"),
+        ("latin.txt", "Mr. X (France): caf\xe9 \x81".encode("latin-1"), "latin.txt:1: neither UTF-8 nor Windows-1252"),
+        ("notarecord.txt", b"just some words\nand more\n", "notarecord.txt:1: a statement file must start"),
+        ("broken.gz", b"\x1f\x8b\x08\x00garbage", "broken.gz: not a readable gzip"),
+        ("scan.pdf", b"%PDF-1.4\n", "scan.pdf"),
+    ],
+)
+def test_malformed_file_leaves_the_database_exactly_as_it_was(tmp_path, name, content, message):
+    import_paths([str(PDF_8700)])
+    before = snapshot()
+    bad = tmp_path / name
+    if content is None:
+        bad.write_bytes(PDF_8700.read_bytes()[:40_000])
+    else:
+        bad.write_bytes(content)
+    summary = import_paths([str(bad)])
+    assert len(summary.errors) == 1 and message in summary.errors[0]
+    assert snapshot() == before
+
+
+def test_command_exit_code_keep_going_and_summary(tmp_path, capsys):
+    bad = tmp_path / "a-bad.txt"
+    bad.write_bytes(b"")
+    good = tmp_path / "b-good.pdf"
+    shutil.copyfile(PDF_8700, good)
+    with pytest.raises(CommandError):
+        call_command("import_records", str(tmp_path), "--no-progress")
+    assert Meeting.objects.count() == 0  # stopped at the first error
+    with pytest.raises(CommandError):
+        call_command("import_records", str(tmp_path), "--keep-going", "--no-progress")
+    out = capsys.readouterr()
+    assert "a-bad.txt:1: empty file" in out.err
+    assert Meeting.objects.filter(slug="8700").exists()
+    assert "Meetings: 1 created" in out.out and "23 statements were written" in out.out
+
+
+def test_dry_run_stores_nothing(capsys):
+    call_command("import_records", str(PDF_8700), "--dry-run", "--no-progress")
+    assert Meeting.objects.count() == 0 and Statement.objects.count() == 0 and Speaker.objects.count() == 0
+    assert "23 statements would be written" in capsys.readouterr().out
+
+
+def test_globs_gzip_and_single_statements(tmp_path):
+    text = (FIXTURES / "seeds" / "000_b358dbdd33e14572.txt").read_bytes()
+    (tmp_path / "sadykov.txt.gz").write_bytes(gzip.compress(text))
+    summary = import_paths([str(tmp_path / "*.gz")], symbol="S/PV.8027", date=dt.date(2017, 8, 2))
+    assert summary.errors == []
+    statement = Statement.objects.get()
+    assert statement.meeting.slug == "8027" and statement.speaker.name == "Mr. Sadykov"
+    assert statement.delegation.key == "kaz"
+    missing = import_paths([str(FIXTURES / "seeds" / "004_4d47e8ff2a36501f.txt")])
+    assert "symbol and date are required" in missing.errors[0]
+    assert Meeting.objects.count() == 1
+
+
+def test_unknown_pattern_is_an_error():
+    summary = import_paths(["/nonexistent/*.pdf"])
+    assert "no file matches" in summary.errors[0]
+
+
+def test_database_vendor_is_the_one_asked_for():
+    import os
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == expected
