@@ -307,3 +307,100 @@ class Statement(models.Model):
         if self.speaker_id:
             return self.speaker.name
         return self.speaker_label
+
+
+class ResolutionQuerySet(models.QuerySet):
+    def with_citation_counts(self) -> ResolutionQuerySet:
+        return self.annotate(citation_count=models.Count("citations", distinct=True))
+
+
+class Resolution(models.Model):
+    """A Security Council resolution. Its text may not be in the archive (``text_in_archive``)."""
+
+    number = models.PositiveIntegerField(unique=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    title = models.CharField(max_length=500, blank=True)
+    adopted_on = models.DateField(null=True, blank=True)
+    adopting_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="adopted_resolutions"
+    )
+    adopting_meeting_number = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    text_in_archive = models.BooleanField(default=False)
+    vote = models.JSONField(default=dict, blank=True, help_text="{in_favour, against, abstaining} or {unanimous: true}")
+    vote_position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Statements of the adopting meeting after this order explain the vote"
+    )
+    source_name = models.CharField(max_length=300, blank=True)
+
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    @property
+    def symbol(self) -> str:
+        return f"S/RES/{self.number}" + (f" ({self.year})" if self.year else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:resolution-detail", args=[self.number])
+
+    @property
+    def official_url(self) -> str:
+        return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.symbol.replace(" ", ""))
+
+
+class CitationQuerySet(models.QuerySet):
+    def listing(self) -> CitationQuerySet:
+        return self.select_related("statement__meeting", "statement__speaker", "statement__delegation", "resolution")
+
+
+class Citation(models.Model):
+    """A statement citing a resolution: the text as printed and its offsets, beside the link."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="citations"
+    )
+    number = models.PositiveIntegerField(db_index=True)
+    year_printed = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.CharField(max_length=300)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    paragraphs = models.JSONField(default=list, blank=True)
+    year_conflict = models.BooleanField(
+        default=False, help_text="The printed year contradicts the registry: not linked, flagged"
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement", "start"]
+        indexes = [models.Index(fields=["resolution", "statement"])]
+
+    def __str__(self) -> str:
+        return f"{self.text} in {self.statement}"
+
+
+class ResolutionReference(models.Model):
+    """A resolution's own text citing an earlier resolution ("Recalling its resolutions ...")."""
+
+    citing = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="references")
+    cited = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
+    )
+    number = models.PositiveIntegerField()
+    year_printed = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.CharField(max_length=300)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    paragraphs = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["citing", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.citing} cites {self.text}"
