@@ -22,10 +22,21 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from archive.parsing import ParsedMeeting, ParsedStatement, ParseError, parse_path
-from archive.parsing.corpus import is_corpus_dir, parse_corpus
+from archive.parsing.corpus import is_corpus_dir
 from archive.parsing.delegations import resolve_delegation
 
-from .models import SOURCE_RANK, CouncilSeat, Delegation, Meeting, Speaker, SpeakerName, Statement
+from .models import (
+    SOURCE_RANK,
+    Citation,
+    CouncilSeat,
+    Delegation,
+    Meeting,
+    Resolution,
+    ResolutionReference,
+    Speaker,
+    SpeakerName,
+    Statement,
+)
 
 PARSER_VERSION = "2"
 RECORD_SUFFIXES = (".pdf", ".txt", ".gz")
@@ -85,6 +96,38 @@ class Writer:
             (s.surname_key, s.delegation_id): s for s in Speaker.objects.all()
         }
         self.names: set[tuple[int, str]] = set(SpeakerName.objects.values_list("speaker_id", "name"))
+        self.resolutions: dict[int, Resolution] = {r.number: r for r in Resolution.objects.all()}
+
+    # -- resolutions
+    def resolution(self, number: int, year: int | None) -> Resolution:
+        """The registry entry, or a numbered entry whose text is not in the archive."""
+        resolution = self.resolutions.get(number)
+        if resolution is None:
+            resolution, _ = Resolution.objects.get_or_create(number=number, defaults={"year": year})
+            self.resolutions[number] = resolution
+        return resolution
+
+    def citation_rows(self, statement: Statement, citations) -> list[Citation]:
+        rows = []
+        for c in citations:
+            resolution = self.resolution(c.number, c.year)
+            conflict = bool(
+                resolution.text_in_archive and resolution.year and c.year and c.year != resolution.year
+            )
+            rows.append(
+                Citation(
+                    statement=statement,
+                    resolution=None if conflict else resolution,
+                    number=c.number,
+                    year_printed=c.year,
+                    text=c.text[:300],
+                    start=c.start,
+                    end=c.end,
+                    paragraphs=list(c.paragraphs),
+                    year_conflict=conflict,
+                )
+            )
+        return rows
 
     # -- delegations
     def delegation(self, name: str | None) -> Delegation | None:
@@ -115,6 +158,8 @@ class Writer:
     def speaker(self, name: str | None, delegation: Delegation | None) -> Speaker | None:
         if not name:
             return None
+        if "/" in name:  # "Mr. Goffin/Mr. Pecsteen de Buytswerve": the corpus names two people
+            name = name.rsplit("/", 1)[1].strip() or name
         key = (surname_key(name), delegation.pk if delegation else None)
         if not key[0]:
             return None
@@ -131,7 +176,7 @@ class Writer:
                 n += 1
             speaker = Speaker.objects.create(slug=slug, name=name, surname_key=key[0], delegation=delegation)
             self.speakers[key] = speaker
-        elif len(name) > len(speaker.name):
+        elif len(name) > len(speaker.name) and "/" not in name and surname_key(name) == speaker.surname_key:
             speaker.name = name  # the fullest form seen: "Mr. Vassily Nebenzia"
             speaker.save(update_fields=["name"])
         if (speaker.pk, name) not in self.names:
@@ -218,7 +263,27 @@ class Writer:
             action = "replaced"
         self._write_seats(meeting, parsed)
         self._write_statements(meeting, parsed)
+        self._write_adoptions(meeting, parsed)
         return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note)
+
+    def _write_adoptions(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
+        for adoption in parsed.adoptions:
+            resolution = self.resolution(adoption.number, adoption.year)
+            resolution.adopting_meeting = meeting
+            resolution.adopting_meeting_number = meeting.number
+            resolution.adopted_on = resolution.adopted_on or meeting.date
+            resolution.year = resolution.year or adoption.year
+            resolution.vote_position = adoption.order
+            if adoption.vote is not None:
+                resolution.vote = {
+                    "in_favour": list(adoption.vote.in_favour),
+                    "against": list(adoption.vote.against),
+                    "abstaining": list(adoption.vote.abstaining),
+                    "unanimous": adoption.unanimous,
+                }
+            elif adoption.unanimous and not resolution.vote:
+                resolution.vote = {"unanimous": True}
+            resolution.save()
 
     def _write_seats(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
         CouncilSeat.objects.filter(meeting=meeting).delete()
@@ -277,6 +342,12 @@ class Writer:
             Statement.objects.bulk_update(changed, names, batch_size=500)
         if new:
             Statement.objects.bulk_create(new, batch_size=500)
+        Citation.objects.filter(statement__meeting=meeting).delete()
+        by_order = {st.order: st for st in Statement.objects.filter(meeting=meeting).only("pk", "order")}
+        rows = []
+        for s in parsed.statements:
+            rows.extend(self.citation_rows(by_order[s.order], s.citations))
+        Citation.objects.bulk_create(rows, batch_size=1000)
 
 
 # --------------------------------------------------------------------------- sources
@@ -338,10 +409,7 @@ def parse_sources(
 ) -> Iterator[tuple[Source, list[ParsedMeeting] | ParseError]]:
     for source in sources:
         try:
-            if source.kind == "corpus":
-                yield source, parse_corpus(source.path)
-            else:
-                yield source, parse_path(source.path, symbol=symbol, date=date)
+            yield source, parse_path(source.path, symbol=symbol, date=date)
         except ParseError as exc:
             yield source, exc.located(str(source.path))
 
@@ -385,3 +453,139 @@ def import_paths(
         if progress:
             progress(1, source.path.name)
     return summary
+
+
+# --------------------------------------------------------------------------- resolutions
+
+
+@dataclass
+class ResolutionSummary:
+    loaded: int = 0
+    references: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def resolution_files(paths: Iterable[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        matches = sorted(glob.glob(raw)) if any(ch in raw for ch in "*?[") else [raw]
+        for match in matches:
+            p = Path(match)
+            if p.is_dir():
+                files.extend(sorted(c for c in p.rglob("*.txt") if c.is_file()))
+            elif p.exists():
+                files.append(p)
+            else:
+                raise ParseError("no such file or folder", path=raw)
+    return files
+
+
+def import_resolutions(
+    paths: Iterable[str], *, keep_going: bool = False, progress: Callable[[int, str], None] | None = None
+) -> ResolutionSummary:
+    """Load resolution texts into the registry, then their references to other resolutions, then
+    re-link every statement citation against the registry (years checked)."""
+    from archive.parsing.resolutions import parse_resolution_file
+
+    summary = ResolutionSummary()
+    parsed = []
+    for path in resolution_files(paths):
+        try:
+            parsed.append(parse_resolution_file(path))
+        except ParseError as exc:
+            summary.errors.append(str(exc.located(str(path))))
+            if not keep_going:
+                return summary
+        if progress:
+            progress(1, path.name)
+    meetings = {m.number: m for m in Meeting.objects.filter(resumption__isnull=True, number__isnull=False)}
+    with transaction.atomic():
+        existing = {r.number: r for r in Resolution.objects.all()}
+        for res in parsed:
+            row = existing.get(res.number) or Resolution(number=res.number)
+            row.year = res.year
+            row.text = res.text
+            row.text_in_archive = True
+            row.source_name = res.source_name
+            row.adopted_on = res.adopted_on or row.adopted_on
+            row.adopting_meeting_number = res.meeting_number or row.adopting_meeting_number
+            if row.adopting_meeting_id is None and row.adopting_meeting_number in meetings:
+                row.adopting_meeting = meetings[row.adopting_meeting_number]
+            row.save()
+            existing[res.number] = row
+        summary.loaded = len(parsed)
+        writer = Writer()
+        loaded = [existing[res.number] for res in parsed]
+        ResolutionReference.objects.filter(citing__in=loaded).delete()
+        refs = []
+        for res in parsed:
+            for c in res.citations:
+                refs.append(
+                    ResolutionReference(
+                        citing=existing[res.number],
+                        cited=writer.resolution(c.number, c.year),
+                        number=c.number,
+                        year_printed=c.year,
+                        text=c.text[:300],
+                        start=c.start,
+                        end=c.end,
+                        paragraphs=list(c.paragraphs),
+                    )
+                )
+        ResolutionReference.objects.bulk_create(refs, batch_size=1000)
+        summary.references = len(refs)
+    relink_citations()
+    return summary
+
+
+def relink_citations(*, refind: bool = False) -> dict[str, int]:
+    """Link every stored citation to the registry again, from its stored number and year.
+
+    ``refind``: first run the citation finder again over every statement's text (after a better
+    finder), replacing the stored matches. Placeholder entries (text not in the archive) take the
+    year most often printed for them; a printed year that contradicts the registry is flagged and
+    not linked.
+    """
+    from collections import Counter
+
+    from archive.citations import find_citations
+
+    with transaction.atomic():
+        writer = Writer()
+        if refind:
+            Citation.objects.all().delete()
+            rows = []
+            for statement in Statement.objects.only("pk", "text").iterator(chunk_size=500):
+                rows.extend(writer.citation_rows(statement, find_citations(statement.text)))
+                if len(rows) > 5000:
+                    Citation.objects.bulk_create(rows, batch_size=1000)
+                    rows = []
+            Citation.objects.bulk_create(rows, batch_size=1000)
+        printed: dict[int, Counter] = {}
+        for number, year in Citation.objects.values_list("number", "year_printed"):
+            if year:
+                printed.setdefault(number, Counter())[year] += 1
+        for resolution in Resolution.objects.filter(text_in_archive=False, adopting_meeting__isnull=True):
+            years = printed.get(resolution.number)
+            if years:
+                year = years.most_common(1)[0][0]
+                if resolution.year != year:
+                    resolution.year = year
+                    resolution.save(update_fields=["year"])
+        registry = {r.number: r for r in Resolution.objects.all()}
+        changed = []
+        counts = {"linked": 0, "conflicts": 0, "citations": 0}
+        for citation in Citation.objects.all().iterator(chunk_size=2000):
+            resolution = registry.get(citation.number) or writer.resolution(citation.number, citation.year_printed)
+            registry[citation.number] = resolution
+            conflict = bool(resolution.year and citation.year_printed and citation.year_printed != resolution.year)
+            target = None if conflict else resolution.pk
+            if citation.resolution_id != target or citation.year_conflict != conflict:
+                citation.resolution_id = target
+                citation.year_conflict = conflict
+                changed.append(citation)
+            counts["citations"] += 1
+            counts["conflicts" if conflict else "linked"] += 1
+        Citation.objects.bulk_update(changed, ["resolution", "year_conflict"], batch_size=1000)
+        counts["changed"] = len(changed)
+        return counts

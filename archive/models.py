@@ -282,6 +282,12 @@ class Statement(models.Model):
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
 
+    def linked_paragraphs(self):
+        """Paragraphs as escaped HTML with each citation linked (uses prefetched citations)."""
+        from .rendering import linked_paragraphs
+
+        return linked_paragraphs(self.text, self.citations.all())
+
     @property
     def printed_name(self) -> str:
         """The speaker's name as this record prints it ("Mrs. Gueguen"; the President's from the cover)."""
@@ -352,6 +358,12 @@ class Resolution(models.Model):
     def official_url(self) -> str:
         return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.symbol.replace(" ", ""))
 
+    def linked_paragraphs(self):
+        """The text's paragraphs (one per line) with the resolutions it cites linked."""
+        from .rendering import linked_paragraphs
+
+        return linked_paragraphs(self.text, self.references.all(), separator="\n")
+
 
 class CitationQuerySet(models.QuerySet):
     def listing(self) -> CitationQuerySet:
@@ -401,6 +413,13 @@ class ResolutionReference(models.Model):
 
     class Meta:
         ordering = ["citing", "start"]
+
+    # The same face as a statement Citation, for rendering links in a resolution's text.
+    @property
+    def resolution_id(self) -> int | None:
+        return self.cited_id
+
+    year_conflict = False
 
     def __str__(self) -> str:
         return f"{self.citing} cites {self.text}"

@@ -24,4 +24,6 @@ urlpatterns = [
     path("countries/<slug:key>/", views.delegation_detail, name="country-detail"),
     path("organisations/<slug:key>/", views.delegation_detail, name="organisation-detail"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
+    path("resolutions/", views.resolution_list, name="resolution-list"),
+    path("resolutions/<int:number>/", views.resolution_detail, name="resolution-detail"),
 ]

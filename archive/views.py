@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from .models import Delegation, Meeting, Speaker, Statement
+from .charts import bar_list, column_chart
+from .models import Citation, Delegation, Meeting, Resolution, ResolutionReference, Speaker, Statement
+from .rendering import citing_sentence
 
 PAGE_SIZE = 25
 
@@ -37,7 +40,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("presidency"), slug=slug)
-    statements = list(meeting.statements.listing().order_by("order"))
+    statements = list(meeting.statements.listing().prefetch_related("citations").order_by("order"))
     context = {
         "meeting": meeting,
         "transcript": meeting.transcript(statements),
@@ -50,7 +53,9 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def statement_detail(request: HttpRequest, slug: str, order: int) -> HttpResponse:
     statement = get_object_or_404(
-        Statement.objects.listing().select_related("meeting__presidency"), meeting__slug=slug, order=order
+        Statement.objects.listing().select_related("meeting__presidency").prefetch_related("citations"),
+        meeting__slug=slug,
+        order=order,
     )
     siblings = statement.meeting.statements.filter(order__in=[order - 1, order + 1]).listing()
     neighbours = {s.order: s for s in siblings}
@@ -82,3 +87,94 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statements = speaker.statements.listing().newest_first()
     context = {"speaker": speaker, "names": speaker.names.all(), "page": _page(request, statements)}
     return render(request, "archive/speaker_detail.html", context)
+
+
+RESOLUTION_SORTS = {
+    "number": ("number",),
+    "-number": ("-number",),
+    "year": ("year", "number"),
+    "-year": ("-year", "-number"),
+    "cited": ("-citation_count", "number"),
+}
+
+
+def resolution_list(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "number")
+    if sort not in RESOLUTION_SORTS:
+        sort = "number"
+    resolutions = Resolution.objects.with_citation_counts().order_by(*RESOLUTION_SORTS[sort])
+    return render(request, "archive/resolution_list.html", {"page": _page(request, resolutions, 100), "sort": sort})
+
+
+def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
+    resolution = get_object_or_404(Resolution.objects.select_related("adopting_meeting"), number=number)
+    citations = Citation.objects.filter(resolution=resolution)
+    country = request.GET.get("country", "")
+    year = request.GET.get("year", "")
+    statements = Statement.objects.filter(pk__in=citations.values("statement_id"))
+    if country:
+        statements = statements.filter(delegation__key=country)
+    if year.isdigit():
+        statements = statements.filter(meeting__date__year=int(year))
+    statements = (
+        statements.listing()
+        .prefetch_related(Prefetch("citations", queryset=citations.order_by("start"), to_attr="these"))
+        .newest_first()
+    )
+    page = _page(request, statements, 20)
+    for statement in page.object_list:
+        statement.citing = [
+            {"sentence": citing_sentence(statement.text, c), "paragraphs": c.paragraphs} for c in statement.these
+        ]
+    per_year = list(
+        citations.values_list("statement__meeting__date__year").annotate(n=Count("id")).order_by("statement__meeting__date__year")
+    )
+    top = list(
+        citations.filter(statement__delegation__isnull=False)
+        .exclude(statement__role="president", statement__national_capacity=False)
+        .values_list("statement__delegation__name", "statement__delegation__key", "statement__delegation__kind")
+        .annotate(n=Count("statement", distinct=True))
+        .order_by("-n", "statement__delegation__name")[:10]
+    )
+    explanations = []
+    if resolution.adopting_meeting_id and resolution.vote_position:
+        explanations = list(
+            resolution.adopting_meeting.statements.filter(order__gt=resolution.vote_position)
+            .substantive()
+            .listing()
+            .order_by("order")
+        )
+    context = {
+        "resolution": resolution,
+        "page": page,
+        "total_citations": citations.count(),
+        "per_year_chart": column_chart([(str(y), n) for y, n in per_year if y], title="Citations in statements per year"),
+        "top_chart": bar_list(
+            [(name, _delegation_url(key, kind), n) for name, key, kind, n in top],
+            title="Delegations citing it most (statements)",
+        ),
+        "countries": Delegation.objects.filter(
+            pk__in=Statement.objects.filter(pk__in=citations.values("statement_id")).values("delegation_id")
+        ).order_by("name"),
+        "years": [y for y, _ in per_year if y],
+        "country": country,
+        "year": year,
+        "references": resolution.references.select_related("cited").order_by("start"),
+        "cited_by": ResolutionReference.objects.filter(cited=resolution).select_related("citing").order_by("citing__number"),
+        "paragraphs": resolution.linked_paragraphs() if resolution.text else [],
+        "vote_grid": _vote_grid(resolution.vote),
+        "explanations": explanations,
+    }
+    return render(request, "archive/resolution_detail.html", context)
+
+
+def _delegation_url(key: str, kind: str) -> str:
+    name = "archive:country-detail" if kind in ("state", "observer_state") else "archive:organisation-detail"
+    return reverse(name, args=[key])
+
+
+def _vote_grid(vote: dict) -> list[tuple[str, str]]:
+    rows = [(name, "In favour") for name in vote.get("in_favour", [])]
+    rows += [(name, "Against") for name in vote.get("against", [])]
+    rows += [(name, "Abstaining") for name in vote.get("abstaining", [])]
+    return sorted(rows)

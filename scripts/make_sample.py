@@ -4,6 +4,7 @@
 
 Takes from ``../shared/data/unsc-2020`` (see sample/README.md for the sources):
 - three whole verbatim records as published (PDF): S/PV.8698, S/PV.8700, S/PV.8708;
+- ten resolution texts cited in those statements (from ../shared/data/unsc-resolutions-1946-2015);
 - a corpus folder in the same layout with every speech of seven other meetings: five in-person
   records (speech files in Windows-1252, CRLF) and two videoconferences published as letters
   (metadata and content only, as in the corpus).
@@ -26,6 +27,11 @@ CORPUS_MEETINGS = [
     "UNSC_2020_SPV.8717",
     "UNSC_2020_SPV.2020_254",
     "UNSC_2020_SPV.2020_274",
+]
+RESOLUTIONS = [
+    f"S-RES-{n}.txt"
+    for n in ("1540(2004)", "2254(2015)", "1267(1999)", "2118(2013)", "2165(2014)", "1325(2000)", "2250(2015)",
+              "2139(2014)", "2216(2015)", "242(1967)")
 ]
 
 
@@ -52,6 +58,10 @@ def main(argv: list[str]) -> int:
     header, *rows = (shared / "meta.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
     keep = {json.loads(line)["filename"] for line in kept}
     (corpus / "meta.tsv").write_text(header + "".join(r for r in rows if r.split("\t", 1)[0] in keep), encoding="utf-8")
+    resolutions = target / "resolutions"
+    resolutions.mkdir(exist_ok=True)
+    for name in RESOLUTIONS:
+        shutil.copyfile(shared.parent / "unsc-resolutions-1946-2015" / "resolutions" / name, resolutions / name)
     print(f"{len(PDFS)} records, {len(kept)} corpus speeches in {target}")
     return 0
 

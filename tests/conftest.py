@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 UNSC_2020 = SHARED / "data" / "unsc-2020"
 SAMPLE = ROOT / "sample"
+# What `import_records` takes from the sample (its resolutions/ go to `load_resolutions`).
+SAMPLE_RECORDS = [str(SAMPLE / "records"), str(SAMPLE / "corpus-2020")]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 from archive.importing import import_paths
 from archive.models import CouncilSeat, Delegation, Meeting, Speaker, SpeakerName, Statement
 
-from .conftest import FIXTURES, SAMPLE
+from .conftest import FIXTURES, SAMPLE, SAMPLE_RECORDS
 
 pytestmark = pytest.mark.django_db
 PDF_8700 = SAMPLE / "records" / "S_PV.8700_E.pdf"
@@ -29,7 +29,7 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 def test_import_the_sample():
-    summary = import_paths([str(SAMPLE)])
+    summary = import_paths(SAMPLE_RECORDS)
     assert summary.errors == []
     assert Meeting.objects.count() == 3 + 7
     assert Statement.objects.count() == summary.statements_written
@@ -47,10 +47,10 @@ def test_import_the_sample():
 
 
 def test_reimport_changes_nothing_and_keeps_statement_urls():
-    import_paths([str(SAMPLE)])
+    import_paths(SAMPLE_RECORDS)
     before = snapshot()
     urls = sorted(s.get_absolute_url() for s in Statement.objects.select_related("meeting"))
-    summary = import_paths([str(SAMPLE)])
+    summary = import_paths(SAMPLE_RECORDS)
     assert summary.count("unchanged") == 10 and summary.statements_written == 0
     assert snapshot() == before
     assert sorted(s.get_absolute_url() for s in Statement.objects.select_related("meeting")) == urls

@@ -9,14 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from archive.importing import import_paths
 from archive.models import Meeting
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, SAMPLE_RECORDS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def sample():
-    summary = import_paths([str(SAMPLE)])
+    summary = import_paths(SAMPLE_RECORDS)
     assert summary.errors == []
 
 
@@ -69,6 +69,6 @@ def queries(client, url) -> int:
 def test_query_counts_do_not_grow_with_the_data(client):
     import_paths([str(SAMPLE / "records" / "S_PV.8708_E.pdf")])
     small = {url: queries(client, url) for url in ("/", "/meetings/", "/meetings/8708/", "/countries/fra/", "/meetings/8708/3/")}
-    import_paths([str(SAMPLE)])
+    import_paths(SAMPLE_RECORDS)
     large = {url: queries(client, url) for url in small}
     assert large == small

@@ -10,10 +10,13 @@ No Django here. ``parse_path`` reads any supported input:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import re
 from pathlib import Path
+
+from archive.citations import find_citations
 
 from .corpus import is_corpus_dir, parse_corpus
 from .labels import match_label
@@ -235,10 +238,25 @@ def looks_like_record(text: str) -> bool:
     )
 
 
+def with_citations(meeting: ParsedMeeting) -> ParsedMeeting:
+    """Each statement's ``citations``: the resolutions its text cites, with offsets into ``text``."""
+    statements = tuple(
+        dataclasses.replace(s, citations=tuple(find_citations(s.text))) for s in meeting.statements
+    )
+    return dataclasses.replace(meeting, statements=statements)
+
+
 def parse_path(
     path: str | Path, *, symbol: str | None = None, date: dt.date | None = None
 ) -> list[ParsedMeeting]:
-    """Parse one input (file or corpus folder) into meetings. Raises ParseError naming the file."""
+    """Parse one input (file or corpus folder) into meetings, citations found.
+    Raises ParseError naming the file."""
+    return [with_citations(m) for m in _parse_path(path, symbol=symbol, date=date)]
+
+
+def _parse_path(
+    path: str | Path, *, symbol: str | None = None, date: dt.date | None = None
+) -> list[ParsedMeeting]:
     p = Path(path)
     name = str(path)
     try:

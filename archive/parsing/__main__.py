@@ -14,24 +14,6 @@ import json
 import sys
 
 from . import ParseError, parse_path
-from .model import ParsedMeeting, statement_dict
-
-
-def with_citations(meeting: ParsedMeeting) -> dict:
-    """The meeting as JSON, each statement's citations filled by the citation finder."""
-    try:
-        from archive.citations import find_citations
-    except ImportError:  # the finder is optional for the parser contract
-        find_citations = None
-    out = meeting.as_dict()
-    if find_citations is not None:
-        statements = []
-        for s in meeting.statements:
-            d = statement_dict(s)
-            d["citations"] = [c.as_dict() for c in find_citations(d["text"])]
-            statements.append(d)
-        out["statements"] = statements
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         except ParseError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 2
-    json.dump({"meetings": [with_citations(m) for m in meetings]}, sys.stdout, ensure_ascii=False, indent=1)
+    json.dump({"meetings": [m.as_dict() for m in meetings]}, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return status
 

@@ -20,7 +20,7 @@ from typing import Any
 from .delegations import resolve_delegation
 from .labels import match_label, squash
 from .model import ParsedMeeting, ParsedStatement, ParseError
-from .record import MONTHS
+from .record import MONTHS, find_adoptions
 
 BASENAME_RE = re.compile(r"^UNSC_(\d{4})_SPV\.(\d+)(?:Resumption(\d+))?$")
 VTC_RE = re.compile(r"^(\d{4})_(\d+)$")
@@ -120,6 +120,7 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
                 source_name=f"{folder.name}/{table.name}",
                 statements=tuple(statements),
                 topic=str(first.get("topic") or "") or None,
+                adoptions=find_adoptions(statements, ()),
             )
         )
     meetings.sort(key=lambda m: (m.date or dt.date.min, m.number or 0, m.resumption or 0))

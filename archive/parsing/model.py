@@ -83,6 +83,21 @@ class Vote:
 
 
 @dataclass(frozen=True)
+class Adoption:
+    """"The draft resolution has been adopted unanimously as resolution 2502 (2019)."
+
+    ``order`` is the statement announcing it; statements after it in the meeting explain the vote.
+    """
+
+    number: int
+    year: int | None
+    order: int
+    text: str  # the sentence as printed
+    vote: Vote | None = None
+    unanimous: bool = False
+
+
+@dataclass(frozen=True)
 class MemberSeat:
     delegation: str  # as printed on the cover page
     representative: str  # "Mr. Pecsteen de Buytswerve"
@@ -115,6 +130,7 @@ class ParsedMeeting:
     topic: str | None = None
     warnings: tuple[str, ...] = field(default=())
     invitations: tuple[tuple[str, str], ...] = ()  # (name key, office) from rule 39 invitations
+    adoptions: tuple[Adoption, ...] = ()
 
     @property
     def key(self) -> tuple[str, int | None]:
@@ -148,6 +164,23 @@ class ParsedMeeting:
                     "abstaining": list(v.abstaining),
                 }
                 for v in self.votes
+            ],
+            "adoptions": [
+                {
+                    "number": a.number,
+                    "year": a.year,
+                    "order": a.order,
+                    "text": a.text,
+                    "unanimous": a.unanimous,
+                    "vote": {
+                        "in_favour": list(a.vote.in_favour),
+                        "against": list(a.vote.against),
+                        "abstaining": list(a.vote.abstaining),
+                    }
+                    if a.vote
+                    else None,
+                }
+                for a in self.adoptions
             ],
             "warnings": list(self.warnings),
             "statements": [statement_dict(s) for s in self.statements],

@@ -17,6 +17,7 @@ from .delegations import resolve_delegation
 from .labels import could_start_label, match_label, squash
 from .lines import Line
 from .model import (
+    Adoption,
     AgendaItem,
     MemberSeat,
     ParsedMeeting,
@@ -86,6 +87,11 @@ FLOOR_RE = re.compile(
     r"\b(?:give|now give|call on|invite)\s+(?:the floor to\s+)?(?:the\s+)?(?:Permanent\s+)?"
     r"(?:representative|observer|Head of (?:the )?Delegation|delegation)\s+of\s+(?:the\s+)?([^.,;:]+?)\s*[.;:]",
     re.I,
+)
+ADOPTED_AS_RE = re.compile(
+    r"(?:draft resolution|it|text)[^.]{0,80}?\b(?:has\s+(?:therefore\s+)?been|is|was)\s+adopted\s+"
+    r"(unanimously\s+|without a vote\s+|by consensus\s+)?as\s+resolution\s+(\d{1,4})\s*\((\d{4})\)",
+    re.I | re.S,
 )
 INVITE_39_RE = re.compile(r"rule\s+39\b.*?\binvite\b(.*?)(?:\bto participate\b|$)", re.I | re.S)
 PERSON_RE = re.compile(
@@ -434,7 +440,12 @@ class RecordBuilder:
     def _new_paragraph(self, i: int) -> bool:
         line = self.lines[i]
         if line.typeset:
-            return bool(line.indent) or (bool(line.gap_before) and not line.column_start)
+            # A first-line indent starts a paragraph; a quotation set indented throughout
+            # (every line indented) stays one paragraph, started by the space above it.
+            previous = self.lines[i - 1] if i else None
+            if line.gap_before and not line.column_start:
+                return True
+            return bool(line.indent) and not (previous is not None and previous.indent and not line.column_start)
         prev = self.lines[i - 1].text
         if not prev.endswith((".", "?", "!", ":", ";", "”", '"', ")", "’")):
             return False
@@ -556,6 +567,7 @@ def build_meeting(
         statements.append(
             _statement(order, turn, paragraphs, cover, presidency, members, invited, previous)
         )
+    adoptions = find_adoptions(statements, builder.votes)
     return ParsedMeeting(
         symbol=cover.symbol,
         number=cover.number,
@@ -576,7 +588,31 @@ def build_meeting(
         topic=cover.agenda[0].title if cover.agenda else None,
         warnings=tuple(builder.warnings),
         invitations=tuple(sorted(invited.items())),
+        adoptions=adoptions,
     )
+
+
+def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote]) -> tuple[Adoption, ...]:
+    """Resolutions adopted in the meeting, each with the show of hands just before it."""
+    found = []
+    for statement in statements:
+        if statement.role != "president":
+            continue
+        for m in ADOPTED_AS_RE.finditer(statement.text):
+            before = [v for v in votes if v.position < statement.order]
+            vote = before[-1] if before and before[-1].position == statement.order - 1 else None
+            unanimous = bool(m.group(1) and "unanimously" in m.group(1).lower())
+            found.append(
+                Adoption(
+                    number=int(m.group(2)),
+                    year=int(m.group(3)),
+                    order=statement.order,
+                    text=squash(m.group(0)),
+                    vote=vote,
+                    unanimous=unanimous,
+                )
+            )
+    return tuple(found)
 
 
 def _canonical(name: str) -> str:

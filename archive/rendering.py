@@ -1,0 +1,71 @@
+"""Statement text as HTML: citations as links, citing sentences highlighted. Everything escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Citation
+
+SENTENCE_END = re.compile(r"[.!?;][”\"’)]*\s")
+
+
+def _citation_html(citation: Citation, label: str) -> SafeString:
+    if citation.year_conflict or citation.resolution_id is None:
+        return format_html(
+            '<span class="citation-flag" title="The printed year contradicts the registry: not linked">{}</span>', label
+        )
+    url = reverse("archive:resolution-detail", args=[citation.number])
+    title = f"S/RES/{citation.number}"
+    if citation.paragraphs:
+        title += ", paragraph " + ", ".join(citation.paragraphs)
+    return format_html('<a class="citation" href="{}" title="{}">{}</a>', url, title, label)
+
+
+def linked_paragraphs(text: str, citations: Iterable[Citation], *, separator: str = "\n\n") -> list[SafeString]:
+    """The text's paragraphs (split on ``separator``) as escaped HTML, each citation a link."""
+    ordered = sorted(citations, key=lambda c: c.start)
+    out: list[SafeString] = []
+    offset = 0
+    for paragraph in text.split(separator):
+        start, end = offset, offset + len(paragraph)
+        offset = end + len(separator)
+        if not paragraph.strip():
+            continue
+        parts: list[str] = []
+        cursor = start
+        for c in ordered:
+            if c.start < start or c.end > end or c.start < cursor:
+                continue
+            parts.append(escape(text[cursor : c.start]))
+            parts.append(_citation_html(c, text[c.start : c.end]))
+            cursor = c.end
+        parts.append(escape(text[cursor:end]))
+        out.append(mark_safe("".join(parts)))  # noqa: S308 - every part is escaped or format_html
+    return out
+
+
+def citing_sentence(text: str, citation: Citation, *, limit: int = 400) -> SafeString:
+    """The sentence around a citation, escaped, the citation marked."""
+    start = max(text.rfind("\n\n", 0, citation.start) + 2, 0)
+    for m in SENTENCE_END.finditer(text, max(0, citation.start - limit), citation.start):
+        start = max(start, m.end())
+    stop = SENTENCE_END.search(text, citation.end)
+    end = min(stop.end() if stop else len(text), citation.end + limit)
+    para_end = text.find("\n\n", citation.end)
+    if para_end != -1:
+        end = min(end, para_end)
+    before = text[start : citation.start]
+    after = text[citation.end : end]
+    prefix = "… " if start > 0 and not text[start - 2 : start] == "\n\n" and start != 0 else ""
+    return format_html(
+        "{}{}<mark>{}</mark>{}",
+        prefix,
+        before,
+        text[citation.start : citation.end],
+        after.rstrip(),
+    )
