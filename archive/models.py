@@ -359,10 +359,11 @@ class Resolution(models.Model):
         return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.symbol.replace(" ", ""))
 
     def linked_paragraphs(self):
-        """The text's paragraphs (one per line) with the resolutions it cites linked."""
-        from .rendering import linked_paragraphs
+        """(anchor, html) for each line of the text, the resolutions it cites linked and the
+        operative paragraphs anchored (#op27)."""
+        from .rendering import numbered_paragraphs
 
-        return linked_paragraphs(self.text, self.references.all(), separator="\n")
+        return numbered_paragraphs(self.text, self.references.all())
 
 
 class CitationQuerySet(models.QuerySet):

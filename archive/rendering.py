@@ -23,6 +23,9 @@ def _citation_html(citation: Citation, label: str) -> SafeString:
     title = f"S/RES/{citation.number}"
     if citation.paragraphs:
         title += ", paragraph " + ", ".join(citation.paragraphs)
+        first = re.match(r"\d+", citation.paragraphs[0])
+        if first:
+            url += f"#op{first.group(0)}"
     return format_html('<a class="citation" href="{}" title="{}">{}</a>', url, title, label)
 
 
@@ -69,3 +72,21 @@ def citing_sentence(text: str, citation: Citation, *, limit: int = 400) -> SafeS
         text[citation.start : citation.end],
         after.rstrip(),
     )
+
+
+OPERATIVE_RE = re.compile(r"^\s*(\d{1,3})\s*\.\s")
+
+
+def numbered_paragraphs(text: str, references: Iterable[Citation]) -> list[tuple[str | None, SafeString]]:
+    """A resolution's lines as (anchor, html): operative paragraph "27. Decides ..." gets "op27"."""
+    lines = text.split("\n")
+    html = linked_paragraphs(text, references, separator="\n")
+    out = []
+    seen: set[str] = set()
+    for raw, rendered in zip((line for line in lines if line.strip()), html, strict=True):
+        m = OPERATIVE_RE.match(raw)
+        anchor = f"op{m.group(1)}" if m and f"op{m.group(1)}" not in seen else None
+        if anchor:
+            seen.add(anchor)
+        out.append((anchor, rendered))
+    return out

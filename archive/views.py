@@ -126,16 +126,26 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         statement.citing = [
             {"sentence": citing_sentence(statement.text, c), "paragraphs": c.paragraphs} for c in statement.these
         ]
-    per_year = list(
-        citations.values_list("statement__meeting__date__year").annotate(n=Count("id")).order_by("statement__meeting__date__year")
+    # One aggregate serves the chart per year, the top delegations, the filter lists and the total.
+    groups = list(
+        citations.values_list(
+            "statement__meeting__date",
+            "statement__delegation__name",
+            "statement__delegation__key",
+            "statement__delegation__kind",
+            "statement__role",
+            "statement__national_capacity",
+        ).annotate(n=Count("id"), statements=Count("statement", distinct=True))
     )
-    top = list(
-        citations.filter(statement__delegation__isnull=False)
-        .exclude(statement__role="president", statement__national_capacity=False)
-        .values_list("statement__delegation__name", "statement__delegation__key", "statement__delegation__kind")
-        .annotate(n=Count("statement", distinct=True))
-        .order_by("-n", "statement__delegation__name")[:10]
-    )
+    per_year: dict[int, int] = {}
+    by_delegation: dict[tuple[str, str, str], int] = {}
+    for date, name, key, kind, role, national, n, statement_count in groups:
+        if date:
+            per_year[date.year] = per_year.get(date.year, 0) + n
+        if key and not (role == "president" and not national):
+            by_delegation[(name, key, kind)] = by_delegation.get((name, key, kind), 0) + statement_count
+    top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:10]
+    countries = sorted({(name, key) for _date, name, key, *_ in groups if key})
     explanations = []
     if resolution.adopting_meeting_id and resolution.vote_position:
         explanations = list(
@@ -147,16 +157,16 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
     context = {
         "resolution": resolution,
         "page": page,
-        "total_citations": citations.count(),
-        "per_year_chart": column_chart([(str(y), n) for y, n in per_year if y], title="Citations in statements per year"),
+        "total_citations": sum(g[6] for g in groups),
+        "per_year_chart": column_chart(
+            [(str(y), n) for y, n in sorted(per_year.items())], title="Citations in statements per year"
+        ),
         "top_chart": bar_list(
-            [(name, _delegation_url(key, kind), n) for name, key, kind, n in top],
+            [(name, _delegation_url(key, kind), n) for (name, key, kind), n in top],
             title="Delegations citing it most (statements)",
         ),
-        "countries": Delegation.objects.filter(
-            pk__in=Statement.objects.filter(pk__in=citations.values("statement_id")).values("delegation_id")
-        ).order_by("name"),
-        "years": [y for y, _ in per_year if y],
+        "countries": countries,
+        "years": sorted(per_year),
         "country": country,
         "year": year,
         "references": resolution.references.select_related("cited").order_by("start"),
