@@ -1,0 +1,272 @@
+"""Admin for the archive: look up and correct imported rows.
+
+Meetings, their statements and Council seats are written by ``archive.importing``; the admin
+does not create them and shows where each came from (source file, checksum, import time, the
+speaker label as printed). An edit made here lasts until the meeting is imported again from a
+changed source, which rewrites the meeting in place. Changelists use ``list_select_related`` and
+autocomplete or raw-id widgets, so their query count does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import (
+    Citation,
+    CouncilSeat,
+    Delegation,
+    Meeting,
+    Resolution,
+    ResolutionReference,
+    Speaker,
+    SpeakerName,
+    Statement,
+)
+
+
+def changelist_link(model, label: str, **filters) -> str:
+    url = reverse(f"admin:archive_{model._meta.model_name}_changelist") + "?" + urlencode(filters)
+    return format_html('<a href="{}">{}</a>', url, label)
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "short_name", "kind", "iso2", "iso3", "permanent_member")
+    list_filter = ("kind", "permanent_member")
+    search_fields = ("name", "short_name", "key", "iso2", "iso3")
+    readonly_fields = ("statements_link",)
+
+    @admin.display(description="Statements")
+    def statements_link(self, obj: Delegation) -> str:
+        return changelist_link(Statement, "Statements by this delegation", delegation__id__exact=obj.pk)
+
+
+class SpeakerNameInline(admin.TabularInline):
+    model = SpeakerName
+    extra = 0
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ("name", "delegation", "surname_key", "slug", "statement_count")
+    list_select_related = ("delegation",)
+    list_filter = ("delegation__kind", "delegation__permanent_member")
+    search_fields = ("name", "surname_key", "slug", "names__name", "delegation__name", "delegation__iso3")
+    autocomplete_fields = ("delegation",)
+    inlines = (SpeakerNameInline,)
+    readonly_fields = ("statements_link",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_statements=Count("statements"))
+
+    @admin.display(description="Statements", ordering="n_statements")
+    def statement_count(self, obj: Speaker) -> int:
+        return obj.n_statements
+
+    @admin.display(description="Statements")
+    def statements_link(self, obj: Speaker) -> str:
+        return changelist_link(Statement, f"{obj.n_statements} statements", speaker__id__exact=obj.pk)
+
+
+class CouncilSeatInline(admin.TabularInline):
+    model = CouncilSeat
+    extra = 0
+    autocomplete_fields = ("delegation",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "date", "topic", "presidency", "source_kind", "statement_count")
+    list_display_links = ("title",)
+    list_select_related = ("presidency",)
+    list_filter = ("source_kind", ("presidency", admin.RelatedOnlyFieldListFilter))
+    date_hierarchy = "date"
+    search_fields = ("symbol", "slug", "topic", "president_name")
+    autocomplete_fields = ("presidency",)
+    inlines = (CouncilSeatInline,)
+    readonly_fields = (
+        "statements_link",
+        "official_record",
+        "source_kind",
+        "source_name",
+        "source_checksum",
+        "imported_at",
+        "warnings",
+    )
+    fieldsets = (
+        (None, {"fields": ("symbol", "number", "resumption", "slug", "date", "start_time", "place")}),
+        ("Council", {"fields": ("council_year", "president_name", "presidency", "topic")}),
+        ("Record", {"fields": ("statements_link", "agenda", "stage_directions", "votes", "invitations")}),
+        (
+            "Provenance",
+            {
+                "fields": (
+                    "official_record",
+                    "source_kind",
+                    "source_name",
+                    "source_checksum",
+                    "imported_at",
+                    "warnings",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_statements=Count("statements"))
+
+    def has_add_permission(self, request) -> bool:
+        return False  # meetings come from the import service
+
+    @admin.display(description="Meeting", ordering="symbol")
+    def title(self, obj: Meeting) -> str:
+        return obj.title
+
+    @admin.display(description="Statements", ordering="n_statements")
+    def statement_count(self, obj: Meeting) -> int:
+        return obj.n_statements
+
+    @admin.display(description="Statements")
+    def statements_link(self, obj: Meeting) -> str:
+        return changelist_link(Statement, f"{obj.n_statements} statements", meeting__id__exact=obj.pk)
+
+    @admin.display(description="Official record")
+    def official_record(self, obj: Meeting) -> str:
+        return format_html('<a href="{}">{}</a>', obj.official_url, obj.title)
+
+
+@admin.register(CouncilSeat)
+class CouncilSeatAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "delegation", "representative", "is_president")
+    list_select_related = ("meeting", "delegation")
+    list_filter = ("is_president", "delegation__permanent_member")
+    date_hierarchy = "meeting__date"
+    search_fields = ("delegation__name", "delegation__iso3", "representative", "meeting__symbol")
+    autocomplete_fields = ("meeting", "delegation")
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "order", "speaker_label", "speaker", "delegation", "role", "language", "word_count")
+    list_display_links = ("order", "speaker_label")
+    list_select_related = ("meeting", "speaker", "delegation")
+    list_filter = (
+        "role",
+        "language",
+        "national_capacity",
+        "meeting__source_kind",
+        "delegation__kind",
+        "delegation__permanent_member",
+    )
+    date_hierarchy = "meeting__date"
+    search_fields = (
+        "text",
+        "speaker_label",
+        "speaker__name",
+        "delegation__name",
+        "delegation__iso3",
+        "meeting__symbol",
+    )
+    search_help_text = "Statement text, speaker label, speaker, delegation or meeting symbol"
+    show_full_result_count = False  # one COUNT over the whole table less per page
+    autocomplete_fields = ("meeting", "speaker", "delegation")
+    readonly_fields = (
+        "speaker_label",
+        "delegation_as_printed",
+        "provenance",
+        "source_page",
+        "source_line",
+        "word_count",
+        "citations_link",
+    )
+    fieldsets = (
+        (None, {"fields": ("meeting", "order")}),
+        (
+            "Speaker",
+            {
+                "fields": (
+                    "speaker_label",
+                    "speaker",
+                    "delegation_as_printed",
+                    "delegation",
+                    "role",
+                    "national_capacity",
+                    "on_behalf_of",
+                    "language",
+                )
+            },
+        ),
+        ("Text", {"fields": ("text", "word_count", "citations_link")}),
+        ("Provenance", {"fields": ("provenance", "source_page", "source_line")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting", "speaker", "delegation")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # statements come from the import service
+
+    @admin.display(description="Source")
+    def provenance(self, obj: Statement) -> str:
+        meeting = obj.meeting
+        return format_html(
+            "{} <code>{}</code>, imported {} (checksum <code>{}</code>); "
+            '<a href="{}">official record</a>, <a href="{}">page on this site</a>',
+            meeting.get_source_kind_display(),
+            meeting.source_name,
+            meeting.imported_at,
+            meeting.source_checksum[:12],
+            meeting.official_url,
+            obj.get_absolute_url(),
+        )
+
+    @admin.display(description="Citations")
+    def citations_link(self, obj: Statement) -> str:
+        return changelist_link(Citation, "Resolutions cited", statement__id__exact=obj.pk)
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(admin.ModelAdmin):
+    list_display = ("symbol", "title", "adopted_on", "adopting_meeting", "text_in_archive", "citation_count")
+    list_select_related = ("adopting_meeting",)
+    list_filter = ("text_in_archive", "year")
+    search_fields = ("=number", "title")
+    autocomplete_fields = ("adopting_meeting",)
+    readonly_fields = ("source_name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_citation_counts()
+
+    @admin.display(description="Resolution", ordering="number")
+    def symbol(self, obj: Resolution) -> str:
+        return obj.symbol
+
+    @admin.display(description="Cited", ordering="citation_count")
+    def citation_count(self, obj: Resolution) -> int:
+        return obj.citation_count
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ("text", "number", "year_printed", "resolution", "statement", "year_conflict")
+    list_select_related = ("statement__meeting", "resolution")
+    list_filter = ("year_conflict",)
+    search_fields = ("=number", "text")
+    show_full_result_count = False
+    raw_id_fields = ("statement",)
+    autocomplete_fields = ("resolution",)
+    readonly_fields = ("text", "start", "end", "year_printed", "paragraphs")
+
+
+@admin.register(ResolutionReference)
+class ResolutionReferenceAdmin(admin.ModelAdmin):
+    list_display = ("citing", "text", "number", "year_printed", "cited")
+    list_select_related = ("citing", "cited")
+    search_fields = ("=number", "text", "=citing__number")
+    autocomplete_fields = ("citing", "cited")
+    readonly_fields = ("text", "start", "end", "year_printed", "paragraphs")
