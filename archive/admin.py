@@ -20,12 +20,14 @@ from .models import (
     Citation,
     CouncilSeat,
     Delegation,
+    DelegationYear,
     Meeting,
     Resolution,
     ResolutionReference,
     Speaker,
     SpeakerName,
     Statement,
+    StatementAlias,
 )
 
 
@@ -270,3 +272,29 @@ class ResolutionReferenceAdmin(admin.ModelAdmin):
     search_fields = ("=number", "text", "=citing__number")
     autocomplete_fields = ("citing", "cited")
     readonly_fields = ("text", "start", "end", "year_printed", "paragraphs")
+
+
+@admin.register(DelegationYear)
+class DelegationYearAdmin(admin.ModelAdmin):
+    """A summary recomputed after each import: read only."""
+
+    list_display = ("delegation", "year", "statements", "chair_turns", "council_member", "presided")
+    list_filter = ("year", "council_member", "presided")
+    search_fields = ("delegation__name", "delegation__key")
+    list_select_related = ("delegation",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StatementAlias)
+class StatementAliasAdmin(admin.ModelAdmin):
+    """Old statement URLs that a re-import renumbered, and where they redirect."""
+
+    list_display = ("meeting", "old_order", "statement")
+    search_fields = ("meeting__symbol",)
+    list_select_related = ("meeting", "statement__meeting")
+    raw_id_fields = ("statement",)

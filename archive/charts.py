@@ -20,7 +20,7 @@ def column_chart(points: Sequence[tuple[str, int]], *, title: str, unit: str = "
     width, height, pad = 640, 200, 28
     top = max(v for _, v in points) or 1
     step = (width - 2 * pad) / len(points)
-    bar = max(step * 0.7, 2)
+    bar = min(max(step * 0.7, 2), 48)
     key = slugify(title) or "chart"
     rows = []
     for i, (label, value) in enumerate(points):

@@ -36,6 +36,7 @@ from .models import (
     Speaker,
     SpeakerName,
     Statement,
+    StatementAlias,
 )
 
 PARSER_VERSION = "2"
@@ -266,6 +267,26 @@ class Writer:
         self._write_adoptions(meeting, parsed)
         return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note)
 
+    @staticmethod
+    def _moved_orders(current: dict[int, Statement], parsed: ParsedMeeting) -> dict[int, int]:
+        """Old order -> new order for statements a re-import renumbered (same label, same opening),
+        so their old URLs redirect."""
+        if not current:
+            return {}
+
+        def key(label: str, text: str) -> tuple[str, str]:
+            return (label, " ".join(text.split()[:40]))
+
+        new = {}
+        for s in parsed.statements:
+            new.setdefault(key(s.speaker_label, s.text), s.order)
+        moved = {}
+        for order, row in current.items():
+            target = new.get(key(row.speaker_label, row.text))
+            if target is not None and target != order:
+                moved[order] = target
+        return moved
+
     def _write_adoptions(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
         for adoption in parsed.adoptions:
             resolution = self.resolution(adoption.number, adoption.year)
@@ -325,6 +346,7 @@ class Writer:
 
     def _write_statements(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
         current = {st.order: st for st in Statement.objects.filter(meeting=meeting)}
+        moved = self._moved_orders(current, parsed)
         new, changed = [], []
         names = list(self._statement_fields(parsed.statements[0]).keys()) if parsed.statements else []
         for s in parsed.statements:
@@ -344,6 +366,10 @@ class Writer:
             Statement.objects.bulk_create(new, batch_size=500)
         Citation.objects.filter(statement__meeting=meeting).delete()
         by_order = {st.order: st for st in Statement.objects.filter(meeting=meeting).only("pk", "order")}
+        for old_order, new_order in moved.items():
+            StatementAlias.objects.update_or_create(
+                meeting=meeting, old_order=old_order, defaults={"statement": by_order[new_order]}
+            )
         rows = []
         for s in parsed.statements:
             rows.extend(self.citation_rows(by_order[s.order], s.citations))
@@ -445,6 +471,7 @@ def import_paths(
             except ParseError as exc:
                 summary.errors.append(str(exc.located(str(source.path))))
                 if not keep_going:
+                    _refresh(summary)
                     return summary
                 continue
             summary.outcomes.append(outcome)
@@ -452,7 +479,15 @@ def import_paths(
                 summary.warnings.extend(f"{parsed.source_name} ({outcome.title}): {w}" for w in parsed.warnings)
         if progress:
             progress(1, source.path.name)
+    _refresh(summary)
     return summary
+
+
+def _refresh(summary: ImportSummary) -> None:
+    if not summary.dry_run and any(o.action in ("created", "replaced") for o in summary.outcomes):
+        from .stats import refresh_summaries
+
+        refresh_summaries()
 
 
 # --------------------------------------------------------------------------- resolutions

@@ -43,6 +43,7 @@ class Delegation(models.Model):
     iso2 = models.CharField(max_length=2, blank=True)
     iso3 = models.CharField(max_length=3, blank=True)
     permanent_member = models.BooleanField(default=False)
+    statement_count = models.PositiveIntegerField(default=0, help_text="Refreshed after each import")
 
     class Meta:
         ordering = ["name"]
@@ -61,8 +62,9 @@ class Delegation(models.Model):
 
 
 class SpeakerQuerySet(models.QuerySet):
-    def with_counts(self) -> SpeakerQuerySet:
-        return self.annotate(statement_count=models.Count("statements"))
+    def active(self) -> SpeakerQuerySet:
+        """Speakers with at least one statement (counts refreshed after each import)."""
+        return self.filter(statement_count__gt=0)
 
 
 class Speaker(models.Model):
@@ -74,6 +76,7 @@ class Speaker(models.Model):
     delegation = models.ForeignKey(
         Delegation, null=True, blank=True, on_delete=models.SET_NULL, related_name="speakers"
     )
+    statement_count = models.PositiveIntegerField(default=0, help_text="Refreshed after each import")
 
     objects = SpeakerQuerySet.as_manager()
 
@@ -424,3 +427,44 @@ class ResolutionReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citing} cites {self.text}"
+
+
+class DelegationYear(models.Model):
+    """What a delegation did in a year: a summary refreshed after each import (archive.stats).
+
+    ``statements`` leaves out the chair's procedural turns, which ``chair_turns`` counts apart.
+    """
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField()
+    statements = models.PositiveIntegerField(default=0)
+    chair_turns = models.PositiveIntegerField(default=0)
+    council_member = models.BooleanField(default=False, help_text="Sat on the Council at a meeting that year")
+    presided = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["delegation", "year"]
+        constraints = [models.UniqueConstraint(fields=["delegation", "year"], name="unique_delegation_year")]
+
+    def __str__(self) -> str:
+        return f"{self.delegation} {self.year}"
+
+    @property
+    def membership(self) -> str:
+        if self.council_member:
+            return "permanent member" if self.delegation.permanent_member else "elected member"
+        return "invited" if self.statements else ""
+
+
+class StatementAlias(models.Model):
+    """An old statement URL (meeting, order) that a re-import renumbered: it redirects."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="aliases")
+    old_order = models.PositiveIntegerField()
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "old_order"], name="unique_statement_alias")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting.slug}/{self.old_order} -> {self.statement.order}"

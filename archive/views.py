@@ -5,14 +5,27 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from .charts import bar_list, column_chart
-from .models import Citation, Delegation, Meeting, Resolution, ResolutionReference, Speaker, Statement
+from .models import (
+    ROLE_CHOICES,
+    Citation,
+    Delegation,
+    DelegationYear,
+    Meeting,
+    Resolution,
+    ResolutionReference,
+    Speaker,
+    Statement,
+    StatementAlias,
+)
 from .rendering import citing_sentence
 
 PAGE_SIZE = 25
+ROLE_VALUES = {value for value, _ in ROLE_CHOICES}
 
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
@@ -29,13 +42,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "first_date": span["first"],
         "last_date": span["last"],
         "latest": Meeting.objects.with_statement_counts()[:10],
+        "most_cited": Resolution.objects.with_citation_counts().filter(citation_count__gt=0).order_by("-citation_count", "number")[:10],
     }
     return render(request, "archive/home.html", context)
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
+    years = [d.year for d in Meeting.objects.dates("date", "year", order="DESC")]
+    year = request.GET.get("year", "")
+    selected = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
     meetings = Meeting.objects.with_statement_counts()
-    return render(request, "archive/meeting_list.html", {"page": _page(request, meetings, 50)})
+    if selected is not None:
+        meetings = meetings.filter(date__year=selected)
+    months: dict[str, list] = {}
+    for meeting in meetings:
+        label = meeting.date.strftime("%B %Y") if meeting.date else "Undated"
+        months.setdefault(label, []).append(meeting)
+    return render(request, "archive/meeting_list.html", {"years": years, "year": selected, "months": months})
 
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -52,40 +75,115 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def statement_detail(request: HttpRequest, slug: str, order: int) -> HttpResponse:
-    statement = get_object_or_404(
-        Statement.objects.listing().select_related("meeting__presidency").prefetch_related("citations"),
-        meeting__slug=slug,
-        order=order,
+    statement = (
+        Statement.objects.listing()
+        .select_related("meeting__presidency")
+        .prefetch_related("citations")
+        .filter(meeting__slug=slug, order=order)
+        .first()
     )
+    if statement is None:
+        alias = StatementAlias.objects.select_related("statement__meeting").filter(meeting__slug=slug, old_order=order).first()
+        if alias is None:
+            raise Http404("No such statement")
+        return redirect(alias.statement, permanent=True)
     siblings = statement.meeting.statements.filter(order__in=[order - 1, order + 1]).listing()
     neighbours = {s.order: s for s in siblings}
+    cited = {}
+    for c in statement.citations.all():
+        if c.resolution_id and not c.year_conflict:
+            cited.setdefault(c.number, {"number": c.number, "text": c.text, "paragraphs": []})["paragraphs"] += c.paragraphs
     context = {
         "statement": statement,
         "meeting": statement.meeting,
         "previous": neighbours.get(order - 1),
         "next": neighbours.get(order + 1),
+        "cited": [cited[n] for n in sorted(cited)],
     }
     return render(request, "archive/statement_detail.html", context)
+
+
+def country_list(request: HttpRequest) -> HttpResponse:
+    rows = DelegationYear.objects.select_related("delegation").order_by("delegation__name", "year")
+    years = sorted({r.year for r in rows})
+    table: dict[int, dict] = {}
+    for r in rows:
+        entry = table.setdefault(r.delegation_id, {"delegation": r.delegation, "years": {}, "statements": 0})
+        entry["years"][r.year] = r
+        entry["statements"] += r.statements
+    states = [e for e in table.values() if e["delegation"].is_state]
+    organisations = [e for e in table.values() if not e["delegation"].is_state]
+    for entry in states + organisations:
+        entry["cells"] = [entry["years"].get(y) for y in years]
+    return render(
+        request, "archive/country_list.html", {"states": states, "organisations": organisations, "years": years}
+    )
 
 
 def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
     delegation = get_object_or_404(Delegation, key=key)
     wants_state = request.resolver_match.url_name == "country-detail"
     if wants_state != delegation.is_state:
-        raise Http404("No such country or organisation")
-    statements = Statement.objects.by_delegation(delegation).substantive().listing().newest_first()
+        return redirect(delegation, permanent=True)
+    own = Statement.objects.by_delegation(delegation)
+    statements = own.substantive()
+    year = request.GET.get("year", "")
+    role = request.GET.get("role", "")
+    topic = request.GET.get("topic", "").strip()[:200]
+    if year.isdigit():
+        statements = statements.filter(meeting__date__year=int(year))
+    if role in ROLE_VALUES:
+        statements = statements.filter(role=role)
+    if topic:
+        statements = statements.filter(meeting__topic__icontains=topic)
+    years = list(delegation.years.order_by("year"))
+    top_resolutions = list(
+        Citation.objects.filter(statement__delegation=delegation, resolution__isnull=False)
+        .values_list("number")
+        .annotate(n=Count("statement", distinct=True))
+        .order_by("-n", "number")[:10]
+    )
     context = {
         "delegation": delegation,
-        "page": _page(request, statements),
-        "chair_turns": Statement.objects.by_delegation(delegation).filter(role="president", national_capacity=False).count(),
+        "page": _page(request, statements.listing().newest_first()),
+        "chair_turns": sum(y.chair_turns for y in years),
+        "years": years,
+        "chart": column_chart([(str(y.year), y.statements) for y in years], title=f"Statements per year by {delegation.name}"),
+        "top_resolutions": bar_list(
+            [(f"S/RES/{n}", reverse("archive:resolution-detail", args=[n]), count) for n, count in top_resolutions],
+            title="Resolutions it cites most (statements)",
+        ),
+        "speakers": delegation.speakers.active().order_by("-statement_count", "name")[:30],
+        "year": year,
+        "role": role,
+        "topic": topic,
+        "roles": ROLE_CHOICES,
     }
     return render(request, "archive/delegation_detail.html", context)
+
+
+def speaker_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    speakers = Speaker.objects.active().select_related("delegation").order_by("name")
+    if q:
+        speakers = speakers.filter(Q(name__icontains=q) | Q(names__name__icontains=q)).distinct()
+    return render(request, "archive/speaker_list.html", {"page": _page(request, speakers, 100), "q": q})
 
 
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = get_object_or_404(Speaker.objects.select_related("delegation"), slug=slug)
     statements = speaker.statements.listing().newest_first()
-    context = {"speaker": speaker, "names": speaker.names.all(), "page": _page(request, statements)}
+    roles = list(
+        speaker.statements.values_list("delegation__name", "role", "meeting__date")
+        .order_by("meeting__date")
+    )
+    spans: list[dict] = []
+    for delegation_name, role, date in roles:
+        if spans and spans[-1]["delegation"] == delegation_name and spans[-1]["role"] == role:
+            spans[-1]["last"] = date
+        else:
+            spans.append({"delegation": delegation_name, "role": dict(ROLE_CHOICES).get(role, role), "first": date, "last": date})
+    context = {"speaker": speaker, "names": speaker.names.all(), "page": _page(request, statements), "spans": spans}
     return render(request, "archive/speaker_detail.html", context)
 
 

@@ -31,7 +31,8 @@ def check_against_metadata(folder) -> int:
         meeting = meetings[(symbol, resumption)]
         statement = meeting.statements[int(row["speech"]) - 1]
         assert statement.order == int(row["speech"])
-        assert statement.speaker == (" ".join((row["speaker"] or "").split()) or None)
+        speaker = " ".join((row["speaker"] or "").split()) or None
+        assert statement.speaker == (None if speaker and speaker.lower() == "unknown" else speaker)
         info = resolve_delegation(row["country"]) if row["country"] else None
         assert statement.delegation == (info.name if info else (row["country"] or None))
         expected_role = ROLE[row["participanttype"]]

@@ -24,6 +24,7 @@ from .record import MONTHS, find_adoptions
 
 BASENAME_RE = re.compile(r"^UNSC_(\d{4})_SPV\.(\d+)(?:Resumption(\d+))?$")
 VTC_RE = re.compile(r"^(\d{4})_(\d+)$")
+UNKNOWN_SPEAKERS = {"unknown", "n/a", "na", "none", "-", "?"}
 ROLE_BY_TYPE = {"The President": "president", "Mentioned": "member", "Guest": "invitee"}
 
 
@@ -166,6 +167,8 @@ def _statement(order: int, row: dict[str, Any], text: str, *, path: str, line: i
     if role == "invitee" and info is not None and info.kind == "secretariat":
         role = "secretariat"
     speaker = squash(str(row.get("speaker") or "")) or None
+    if speaker is not None and speaker.lower() in UNKNOWN_SPEAKERS:
+        speaker = None
     if role == "president" and speaker is None and found and found[0].name:
         speaker = found[0].name
     return ParsedStatement(

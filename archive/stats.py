@@ -1,0 +1,62 @@
+"""Summaries the browsing pages read instead of counting every statement on each request:
+statements per delegation and year, Council membership per year, statement counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count
+
+from .models import CouncilSeat, Delegation, DelegationYear, Speaker, Statement
+
+
+def refresh_summaries() -> int:
+    """Recompute DelegationYear rows and the statement counts. Returns the number of rows."""
+    per_year: dict[tuple[int, int], dict[str, int | bool]] = defaultdict(
+        lambda: {"statements": 0, "chair_turns": 0, "council_member": False, "presided": False}
+    )
+    rows = (
+        Statement.objects.filter(delegation__isnull=False, meeting__date__isnull=False)
+        .values_list("delegation_id", "meeting__date", "role", "national_capacity")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for delegation_id, date, role, national, n in rows:
+        entry = per_year[(delegation_id, date.year)]
+        if role == "president" and not national:
+            entry["chair_turns"] += n
+        else:
+            entry["statements"] += n
+        if role in ("member", "president"):
+            entry["council_member"] = True
+        if role == "president":
+            entry["presided"] = True
+    seats = (
+        CouncilSeat.objects.filter(meeting__date__isnull=False)
+        .values_list("delegation_id", "meeting__date", "is_president")
+        .distinct()
+        .order_by()
+    )
+    for delegation_id, date, is_president in seats:
+        entry = per_year[(delegation_id, date.year)]
+        entry["council_member"] = True
+        entry["presided"] = bool(entry["presided"] or is_president)
+    totals: dict[int, int] = defaultdict(int)
+    for (delegation_id, _year), entry in per_year.items():
+        totals[delegation_id] += int(entry["statements"])
+    with transaction.atomic():
+        DelegationYear.objects.all().delete()
+        DelegationYear.objects.bulk_create(
+            [DelegationYear(delegation_id=d, year=y, **entry) for (d, y), entry in per_year.items()], batch_size=1000
+        )
+        delegations = list(Delegation.objects.only("pk", "statement_count"))
+        for delegation in delegations:
+            delegation.statement_count = totals.get(delegation.pk, 0)
+        Delegation.objects.bulk_update(delegations, ["statement_count"], batch_size=1000)
+        counts = dict(Statement.objects.values_list("speaker_id").annotate(n=Count("id")).order_by())
+        speakers = list(Speaker.objects.only("pk", "statement_count"))
+        for speaker in speakers:
+            speaker.statement_count = counts.get(speaker.pk, 0)
+        Speaker.objects.bulk_update(speakers, ["statement_count"], batch_size=1000)
+    return len(per_year)
