@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "haystack",
     "archive.apps.ArchiveConfig",
 ]
 
@@ -124,6 +125,11 @@ STORAGES = {
 
 # Where the full-text index lives (used by the search engine).
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search_index"))
+# Full-text search: haystack over the project's own Whoosh engine (docs/search.md).
+HAYSTACK_CONNECTIONS = {
+    "default": {"ENGINE": "archive.search.backend.ArchiveWhooshEngine", "PATH": str(SEARCH_INDEX_DIR)},
+}
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False  # no extra match-all search per query
 
 # The official document for a symbol (the UN's Official Document System).
 OFFICIAL_DOCUMENT_URL = os.environ.get(

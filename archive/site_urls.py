@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import views
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
     path("resolutions/", views.resolution_list, name="resolution-list"),
     path("resolutions/<int:number>/", views.resolution_detail, name="resolution-detail"),
+    path("search/", include("archive.search.urls")),
 ]

@@ -37,3 +37,37 @@ def parsed(path: Path):
     from archive.parsing import parse_path
 
     return tuple(parse_path(path))
+
+
+# --------------------------------------------------------------------------- search index
+
+
+def point_search_index_at(path) -> str:
+    """Point haystack's Whoosh PATH at ``path``; returns the previous PATH."""
+    from django.conf import settings
+    from haystack import connections
+
+    from archive.search.backend import get_backend
+
+    get_backend().forget_searcher()
+    info = settings.HAYSTACK_CONNECTIONS["default"]
+    previous, info["PATH"] = info["PATH"], str(path)
+    connections.reload("default")
+    return previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_search_index_in_the_work_tree(tmp_path_factory):
+    """No test reads or writes var/search_index: imports see an empty, unbuilt index path."""
+    previous = point_search_index_at(tmp_path_factory.mktemp("no-index") / "search_index")
+    yield
+    point_search_index_at(previous)
+
+
+@pytest.fixture(scope="module")
+def search_index(tmp_path_factory):
+    """A Whoosh index path in a temporary folder, for one test module (build it in the module)."""
+    path = tmp_path_factory.mktemp("search") / "search_index"
+    previous = point_search_index_at(path)
+    yield path
+    point_search_index_at(previous)

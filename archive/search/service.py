@@ -1,0 +1,249 @@
+"""Running a parsed query: results for one page, facets, hits per year, "who says this most",
+suggestions that are known to return hits. Views call ``search()`` and render what it returns."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from haystack.query import SQ, SearchQuerySet
+
+from archive.models import ROLE_CHOICES, Delegation, Resolution, Speaker, Statement
+from archive.parsing.delegations import resolve_delegation
+
+from . import query as ql
+from .backend import TEXT_ANALYZER, get_backend, snippet
+
+PER_PAGE = 20
+FACETS = ("delegation_exact", "year_exact", "role_exact", "resolutions", "language_exact")
+SORTS = {"relevance": None, "newest": "-chrono", "oldest": "chrono"}
+ROLE_LABELS = dict(ROLE_CHOICES)
+
+
+def resolve_country(value: str) -> str | None:
+    """A typed country or organisation -> its delegation key (name, short name, key, ISO code, alias)."""
+    value = value.strip()
+    if not value:
+        return None
+    found = (
+        Delegation.objects.filter(
+            Q(name__iexact=value) | Q(short_name__iexact=value) | Q(key__iexact=value) | Q(iso3__iexact=value)
+        )
+        .values_list("key", flat=True)
+        .first()
+    )
+    if found:
+        return found
+    info = resolve_delegation(value)
+    return info.key if info is not None else None
+
+
+@dataclass
+class Hit:
+    statement: Statement
+    snippet: str  # safe HTML: escaped text with <mark> around matched words ("" when none)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    query: str  # the query text with this value added as a filter
+    active: bool = False
+
+
+@dataclass
+class Outcome:
+    text: str
+    parsed: ql.ParsedQuery | None = None
+    error: str = ""
+    notices: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    sort: str = "relevance"
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    per_year: list[tuple[str, int]] = field(default_factory=list)
+    top_delegations: list[tuple[str, str, int]] = field(default_factory=list)  # name, url, count
+    suggestion: tuple[str, int] | None = None  # (query text, hits)
+    missing_index: bool = False
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * PER_PAGE, self.total)
+
+
+def _sqs(sq: SQ):
+    return SearchQuerySet().filter(sq)
+
+
+def count(sq: SQ) -> int:
+    query = _sqs(sq).query
+    query.set_limits(0, 1)
+    query.run()
+    return query.get_count()
+
+
+def search(text: str, *, page: int = 1, sort: str = "relevance") -> Outcome:
+    outcome = Outcome(text=text, sort=sort if sort in SORTS else "relevance")
+    try:
+        parsed = ql.parse(text)
+        compiled = ql.to_sq(parsed, resolve_country=resolve_country)
+    except ql.QueryError as exc:
+        outcome.error = str(exc)
+        return outcome
+    outcome.parsed = parsed
+    outcome.notices = list(parsed.notices) + compiled.notices
+    backend = get_backend()
+    if not backend.has_index():
+        outcome.missing_index = True
+        return outcome
+
+    query = _sqs(compiled.sq).query
+    for name in FACETS:
+        query.add_field_facet(name)
+    if SORTS[outcome.sort]:
+        query.add_order_by(SORTS[outcome.sort])
+    page = max(1, page)
+    query.set_limits((page - 1) * PER_PAGE, page * PER_PAGE)
+    query.run()
+    outcome.total = query.get_count()
+    outcome.pages = math.ceil(outcome.total / PER_PAGE)
+    if outcome.total and page > outcome.pages:  # past the end: show the last page
+        return search(text, page=outcome.pages, sort=sort)
+    outcome.page = page
+    results = query.get_results()
+    ids = [int(r.pk) for r in results]
+    by_id = Statement.objects.listing().in_bulk(ids)
+    words = parsed.positive_words()
+    outcome.hits = [Hit(by_id[i], snippet(by_id[i].text, words)) for i in ids if i in by_id]
+    facets = (query.get_facet_counts() or {}).get("fields", {})
+    outcome.facets = _facets(facets, parsed)
+    outcome.per_year = sorted((y, n) for y, n in facets.get("year_exact", []))
+    if outcome.total:
+        outcome.top_delegations = who_says_most(compiled.sq)
+    else:
+        outcome.suggestion = suggest(parsed, backend)
+    return outcome
+
+
+def who_says_most(sq: SQ, limit: int = 10) -> list[tuple[str, str, int]]:
+    """Delegations with the most matching statements, the chair's procedural turns left out."""
+    query = _sqs(sq & ~SQ(procedural="1")).query
+    query.add_field_facet("delegation_exact")
+    query.set_limits(0, 1)
+    query.run()
+    rows = (query.get_facet_counts() or {}).get("fields", {}).get("delegation_exact", [])[:limit]
+    delegations = Delegation.objects.in_bulk([k for k, _ in rows], field_name="key")
+    return [(delegations[k].name, delegations[k].get_absolute_url(), n) for k, n in rows if k in delegations]
+
+
+def _with(parsed: ql.ParsedQuery, addition: str) -> str:
+    return f"{parsed.text()} {addition}".strip()
+
+
+def _facets(facets: dict, parsed: ql.ParsedQuery) -> dict[str, list[FacetValue]]:
+    active = {(f.name, f.value.lower()) for f in parsed.filters()}
+    out: dict[str, list[FacetValue]] = {}
+    rows = facets.get("delegation_exact", [])[:15]
+    names = {d.key: d for d in Delegation.objects.filter(key__in=[k for k, _ in rows])}
+    out["Delegation"] = [
+        FacetValue(k, names[k].name, n, _with(parsed, f"country:{ql._quote(names[k].name)}"),
+                   ("country", names[k].name.lower()) in active or ("country", k) in active)
+        for k, n in rows if k in names
+    ]
+    out["Year"] = [
+        FacetValue(y, y, n, _with(parsed, f"year:{y}"), ("year", y) in active)
+        for y, n in sorted(facets.get("year_exact", []), reverse=True)
+    ]
+    out["Role"] = [
+        FacetValue(r, ROLE_LABELS.get(r, r), n, _with(parsed, f"role:{r}"), ("role", r) in active)
+        for r, n in facets.get("role_exact", [])
+    ]
+    rows = facets.get("resolutions", [])[:15]
+    years = dict(Resolution.objects.filter(number__in=[int(k) for k, _ in rows]).values_list("number", "year"))
+    out["Resolution cited"] = [
+        FacetValue(k, f"S/RES/{k}" + (f" ({years[int(k)]})" if years.get(int(k)) else ""), n,
+                   _with(parsed, f"resolution:{k}"), ("resolution", k) in active)
+        for k, n in rows
+    ]
+    out["Language"] = [
+        FacetValue(lang, lang.title(), n, _with(parsed, f"language:{lang.title()}"), ("language", lang) in active)
+        for lang, n in facets.get("language_exact", [])
+    ]
+    return {name: values for name, values in out.items() if values}
+
+
+def suggest(parsed: ql.ParsedQuery, backend=None) -> tuple[str, int] | None:
+    """A corrected query that is known to return hits: misspelt words replaced by close words of the
+    indexed text; unknown country and speaker names by close names in the archive."""
+    backend = backend or get_backend()
+    searcher = backend.searcher()
+    if searcher is None:
+        return None
+    changed = False
+
+    def fix(node: ql.Node) -> ql.Node:
+        nonlocal changed
+        if isinstance(node, ql.Term):
+            stems = [t.text for t in TEXT_ANALYZER(node.word)]
+            if stems and searcher.doc_frequency(backend.content_field_name, stems[0]) == 0:
+                for candidate in backend.suggest_words(node.word, limit=1):
+                    changed = True
+                    return ql.Term(candidate)
+            return node
+        if isinstance(node, ql.Filter) and node.name == "country" and resolve_country(node.value) is None:
+            names = list(Delegation.objects.filter(statements__isnull=False).distinct().values_list("name", flat=True))
+            close = difflib.get_close_matches(node.value, names, n=1, cutoff=0.6)
+            if close:
+                changed = True
+                return ql.Filter("country", close[0])
+            return node
+        if isinstance(node, ql.Filter) and node.name == "speaker":
+            surnames = set(Speaker.objects.values_list("surname_key", flat=True))
+            word = node.value.split()[-1].lower() if node.value.split() else ""
+            if word and word not in surnames:
+                close = difflib.get_close_matches(word, sorted(surnames), n=1, cutoff=0.7)
+                if close:
+                    changed = True
+                    return ql.Filter("speaker", close[0].replace("-", " "))
+            return node
+        if isinstance(node, ql.And | ql.Or):
+            return type(node)(tuple(fix(n) for n in node.nodes))
+        return node
+
+    fixed = fix(parsed.node)
+    if not changed:
+        return None
+    text = ql.to_text(fixed)
+    try:
+        n = count(ql.to_sq(ql.ParsedQuery(fixed), resolve_country=resolve_country).sq)
+    except ql.QueryError:
+        return None
+    return (text, n) if n else None
+
+
+def names_matching(parsed: ql.ParsedQuery, limit: int = 5) -> dict[str, list]:
+    """Delegations, speakers and resolutions whose names contain the query's words (found by name)."""
+    words = [w for w in parsed.positive_words() if len(w) > 2]
+    if not words or len(words) > 4:
+        return {}
+    text = " ".join(words)
+    delegations = Delegation.objects.filter(
+        Q(name__icontains=text) | Q(short_name__icontains=text), statements__isnull=False
+    ).distinct()[:limit]
+    speaker_q = Q()
+    for w in words:
+        speaker_q &= Q(name__icontains=w)
+    speakers = Speaker.objects.filter(speaker_q).select_related("delegation")[:limit]
+    resolutions = Resolution.objects.filter(title__icontains=text)[:limit] if len(text) > 3 else []
+    found = {"Delegations": list(delegations), "Speakers": list(speakers), "Resolutions": list(resolutions)}
+    return {k: v for k, v in found.items() if v}

@@ -1,0 +1,94 @@
+"""What the search index holds for each statement (haystack ``SearchIndex``).
+
+Analysed fields (``text``, ``speaker``, ``delegation``) are searched by words; ``*_exact`` fields and
+``resolutions`` hold un-analysed values for filters and facets (a delegation key, a role, a year, the
+numbers of the resolutions cited). ``stamp`` is stored (not searched) so ``repair_search_index`` can
+tell a stale document from a current one.
+"""
+
+from __future__ import annotations
+
+from haystack import indexes
+
+from archive.models import Statement
+from archive.search.backend import ExactField, ExactMultiField
+
+
+def statement_stamp(statement: Statement) -> str:
+    """Changes whenever the meeting is re-imported with a difference, or citations change."""
+    numbers = ",".join(str(n) for n in sorted({c.number for c in statement.citations.all()}))
+    return f"{statement.meeting.source_checksum[:16]}:{statement.word_count}:{numbers}"
+
+
+def chrono_key(statement: Statement) -> int:
+    """Date, meeting number, resumption and order in one sortable number."""
+    day = statement.meeting.date
+    ymd = day.year * 10000 + day.month * 100 + day.day if day else 0
+    meeting = statement.meeting
+    return ((ymd * 100000 + (meeting.number or 0)) * 10 + min(meeting.resumption or 0, 9)) * 1000 + min(
+        statement.order, 999
+    )
+
+
+class StatementIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, model_attr="text")
+    speaker = indexes.CharField()
+    delegation = indexes.CharField()
+    delegation_exact = ExactField()
+    role_exact = ExactField(model_attr="role")
+    procedural = ExactField()
+    language_exact = ExactField()
+    meeting_exact = ExactField()
+    year_exact = ExactField()
+    date = indexes.DateField(null=True)
+    chrono = indexes.IntegerField()
+    resolutions = ExactMultiField()
+    stamp = indexes.CharField(indexed=False, stored=True)
+
+    def get_model(self):
+        return Statement
+
+    def index_queryset(self, using=None):
+        return Statement.objects.listing().prefetch_related("citations").order_by("pk")
+
+    def prepare_speaker(self, obj: Statement) -> str:
+        names = [obj.speaker_label]
+        if obj.speaker_id:
+            names.append(obj.speaker.name)
+        if obj.role == "president" and obj.meeting.president_name:
+            names.append(obj.meeting.president_name)
+        return " ".join(dict.fromkeys(names))
+
+    def prepare_delegation(self, obj: Statement) -> str:
+        names = [obj.delegation_as_printed]
+        if obj.delegation_id:
+            names += [obj.delegation.name, obj.delegation.short_name]
+        return " ".join(dict.fromkeys(n for n in names if n))
+
+    def prepare_delegation_exact(self, obj: Statement) -> str:
+        return obj.delegation.key if obj.delegation_id else ""
+
+    def prepare_procedural(self, obj: Statement) -> str:
+        return "1" if obj.role == "president" and not obj.national_capacity else "0"
+
+    def prepare_language_exact(self, obj: Statement) -> str:
+        # A record marks "(spoke in French)"; an unmarked statement was made in English.
+        return (obj.language or "English").lower()
+
+    def prepare_meeting_exact(self, obj: Statement) -> str:
+        return obj.meeting.slug
+
+    def prepare_year_exact(self, obj: Statement) -> str:
+        return str(obj.meeting.date.year) if obj.meeting.date else ""
+
+    def prepare_date(self, obj: Statement):
+        return obj.meeting.date
+
+    def prepare_chrono(self, obj: Statement) -> int:
+        return chrono_key(obj)
+
+    def prepare_resolutions(self, obj: Statement) -> list[str]:
+        return [str(n) for n in sorted({c.number for c in obj.citations.all()})]
+
+    def prepare_stamp(self, obj: Statement) -> str:
+        return statement_stamp(obj)

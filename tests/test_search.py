@@ -1,0 +1,276 @@
+"""Search over a real Whoosh index (a temporary folder) of the real sample statements: every
+operator and filter against the database's own answer, facets, symbol jumps, date edges,
+highlighting (escaped), index upkeep (import hook, rebuild swap, repair)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.core.management import call_command
+
+from archive.importing import import_paths
+from archive.models import Citation, Meeting, Statement
+from archive.search import service, upkeep
+from archive.search.backend import get_backend
+
+from .conftest import SAMPLE_RECORDS
+
+
+@pytest.fixture(scope="module")
+def indexed(django_db_setup, django_db_blocker, search_index):
+    """The sample imported (committed for this module) and indexed; emptied afterwards."""
+    with django_db_blocker.unblock():
+        summary = import_paths(SAMPLE_RECORDS)
+        assert summary.errors == []
+        assert upkeep.rebuild() == Statement.objects.count()
+        yield search_index
+        call_command("flush", interactive=False, verbosity=0)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text: str, **kw) -> set[int]:
+    outcome = service.search(text, **kw)
+    assert not outcome.error, outcome.error
+    ids = set()
+    page = 1
+    while True:  # every page
+        ids |= {h.statement.pk for h in outcome.hits}
+        if page >= outcome.pages:
+            break
+        page += 1
+        outcome = service.search(text, page=page, **kw)
+    assert len(ids) == outcome.total
+    return ids
+
+
+def db(*args, **kwargs) -> set[int]:
+    return set(Statement.objects.filter(*args, **kwargs).values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------- operators
+
+
+def test_every_word_must_match(indexed):
+    both = found("Libya ceasefire")
+    assert both and both == found("Libya") & found("ceasefire")
+    assert both <= db(text__icontains="libya") & db(text__icontains="ceasefire")
+
+
+def test_or(indexed):
+    either = found("Libya OR Yemen")
+    assert either == found("Libya") | found("Yemen")
+    assert len(either) > len(found("Libya"))
+
+
+def test_exclusion(indexed):
+    assert found("Libya -Yemen") == found("Libya") - found("Yemen")
+    assert found("Libya NOT Yemen") == found("Libya -Yemen")
+    assert found("ceasefire -country:France") == found("ceasefire") - db(delegation__key="fra")
+
+
+def test_parentheses(indexed):
+    assert found("(Libya OR Yemen) ceasefire") == (found("Libya") | found("Yemen")) & found("ceasefire")
+
+
+def test_phrase(indexed):
+    phrase = found('"rule of law"')
+    assert phrase == db(text__iregex=r"rule\s+of\s+law")
+    assert len(phrase) < len(found("rule law"))
+
+
+def test_words_match_their_other_forms(indexed):
+    assert found("sanction") == found("sanctions")
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_country(indexed):
+    assert found("country:France") == db(delegation__key="fra") != set()
+    assert found('country:"Russian Federation"') == db(delegation__key="rus") != set()
+    assert found("country:RUS") == found("country:Russia") == db(delegation__key="rus")
+
+
+def test_speaker(indexed):
+    assert found("speaker:Nebenzia") == db(speaker__name__icontains="Nebenzia") != set()
+
+
+def test_resolution(indexed):
+    cited = set(Citation.objects.filter(number=2334).values_list("statement_id", flat=True))
+    assert cited and found("resolution:2334") == cited
+    assert found('resolution:"S/RES/2334 (2016)"') == cited
+
+
+def test_year_role_language_meeting(indexed):
+    assert found("year:2020") == db(meeting__date__year=2020)
+    assert found("year:2019") == set()
+    assert found("role:president") == db(role="president") != set()
+    assert found("language:French") == db(language="French") != set()
+    assert found("language:English") == db(language="")
+    assert found("meeting:S/PV.8700") == db(meeting__slug="8700") != set()
+
+
+def test_date_range_edges(indexed):
+    # meetings: 8698 on 8 January, 8700 on 10 January, 8708 on 29 January 2020
+    assert found("date:2020-01-10") == db(meeting__slug="8700")
+    assert found("date:2020-01-09") == set()
+    assert found("date:2020-01-08..2020-01-10") == db(meeting__slug__in=["8698", "8700"])
+    assert found("date:..2020-01-08") == db(meeting__slug="8698")
+    assert found("date:2020-01-11..2020-01-28") == set()  # neither end's neighbour leaks in
+    assert found("date:2020-01..2020-03") == db(meeting__date__range=(dt.date(2020, 1, 1), dt.date(2020, 3, 31)))
+    assert found("date:2020-02") == db(meeting__date__month=2)
+
+
+# ---------------------------------------------------------------- facets, sorting, charts
+
+
+def test_facets_count_exact_values(indexed):
+    outcome = service.search("ceasefire")
+    facets = {name: {v.value: v.count for v in values} for name, values in outcome.facets.items()}
+    hits = found("ceasefire")
+    assert facets["Year"] == {"2020": len(hits)}
+    for key, n in facets["Delegation"].items():
+        assert n == len(hits & db(delegation__key=key)), key  # keys, not stems ("fra", not "franc")
+    for role, n in facets["Role"].items():
+        assert n == len(hits & db(role=role))
+    cites = {k: len(hits & set(Citation.objects.filter(number=int(k)).values_list("statement_id", flat=True)))
+             for k in facets["Resolution cited"]}
+    assert cites == facets["Resolution cited"]
+    assert sum(facets["Language"].values()) == len(hits)
+    labels = {v.value: v.label for v in outcome.facets["Delegation"]}
+    assert "United Nations" in labels.values()
+    france = next(v for v in service.search("country:France").facets["Delegation"] if v.value == "fra")
+    assert france.active and france.label == "France"
+
+
+def test_who_says_most_leaves_out_the_chairs_procedural_turns(indexed):
+    viet_nam_all = len(db(delegation__key="vnm"))
+    viet_nam_own = len(db(delegation__key="vnm") - db(role="president", national_capacity=False))
+    assert viet_nam_own < viet_nam_all  # Viet Nam held the presidency in January 2020
+    assert [(n, c) for n, _, c in service.search('country:"Viet Nam"').top_delegations] == [("Viet Nam", viet_nam_own)]
+    top = {name: n for name, _, n in service.search("year:2020").top_delegations}
+    assert "Viet Nam" not in top and top["Russian Federation"] == len(db(delegation__key="rus"))
+
+
+def test_sorting(indexed):
+    def dates(sort):
+        return [h.statement.meeting.date for h in service.search("year:2020", sort=sort).hits]
+
+    assert dates("newest") == sorted(dates("newest"), reverse=True)
+    assert dates("oldest") == sorted(dates("oldest"))
+    assert dates("newest")[0] == dt.date(2020, 3, 31) and dates("oldest")[0] == dt.date(2020, 1, 8)
+
+
+def test_pagination_and_total(indexed):
+    first = service.search("year:2020")
+    assert first.total == Statement.objects.count() and first.pages == -(-first.total // service.PER_PAGE)
+    assert len(first.hits) == service.PER_PAGE
+    beyond = service.search("year:2020", page=999)
+    assert beyond.page == first.pages and beyond.hits
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+def test_suggestions_only_when_they_return_hits(indexed):
+    outcome = service.search("secrity councl")
+    assert outcome.total == 0 and outcome.suggestion[0] == "security council" and outcome.suggestion[1] > 0
+    assert service.search("country:Frnace").suggestion == ("country:France", len(db(delegation__key="fra")))
+    assert service.search("zzyzxq").suggestion is None
+    assert service.search("Libya Yemen ceasefire sanctions").suggestion is None
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_search_page(client, indexed):
+    html = client.get("/search/", {"q": '"rule of law" OR ceasefire'}).content.decode()
+    assert 'class="chips"' in html and "“rule of law” or ceasefire" in html
+    assert "<mark>" in html and 'class="snippet"' in html
+    assert 'class="chart"' in html and "Who says this most" in html
+    assert 'class="search-facets"' in html
+    assert "statements match" in html
+
+
+def test_highlights_are_escaped(client, indexed, tmp_path):
+    path = tmp_path / "statement.txt"
+    path.write_text('Mr. Sadykov (Kazakhstan): We reject <script>alert("x")</script> & sanctions <b>now</b>.\n')
+    summary = import_paths([str(path)], symbol="S/PV.9998", date=dt.date(2021, 5, 5))
+    assert summary.errors == []  # ... and the import hook indexed it at once:
+    html = client.get("/search/", {"q": "reject sanctions script"}).content.decode()
+    assert "&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/<mark>script</mark>&gt;" in html
+    assert "<script>alert" not in html and "<b>now" not in html
+    Meeting.objects.filter(slug="9998").delete()
+    result = upkeep.repair()
+    assert result.orphaned == 1 and result.missing == 0
+    assert service.search("reject sanctions script").total == 0
+
+
+def test_symbols_go_to_their_page(client, indexed):
+    assert client.get("/search/", {"q": "S/PV.8700"})["Location"] == "/meetings/8700/"
+    assert client.get("/search/", {"q": "S/PRST/2020/1"})["Location"] == "https://docs.un.org/en/S/PRST/2020/1"
+    call_command("load_resolutions", "sample/resolutions", verbosity=0)
+    assert client.get("/search/", {"q": "S/RES/2254 (2015)"})["Location"] == "/resolutions/2254/"
+    assert client.get("/search/", {"q": "2254 (2015)"})["Location"] == "/resolutions/2254/"
+    missing = client.get("/search/", {"q": "S/PV.1234"})
+    assert missing.status_code == 200 and "S/PV.1234 is not in the archive" in missing.content.decode()
+
+
+def test_search_within_forms_elsewhere(client, indexed):
+    response = client.get("/search/", {"q": "ceasefire", "country": "France"})
+    assert response.status_code == 302 and "country%3AFrance+ceasefire" in response["Location"]
+
+
+@pytest.mark.parametrize("q", ["", "   ", "x" * 600, '"', "((", "-iran", "country:", "date:2020-99", "*", "OR OR", "a:b:c"])
+def test_bad_queries_get_a_message_not_an_error(client, indexed, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="search-message"' in html or 'class="search-notice"' in html or "statements match" in html
+
+
+def test_help_page(client):
+    html = client.get("/search/help/").content.decode()
+    assert "Every word you type must match" in html and 'country:"Russian Federation"' in html
+
+
+# ---------------------------------------------------------------- upkeep
+
+
+def test_rebuild_swaps_in_a_new_directory(indexed):
+    backend = get_backend()
+    before = os.path.realpath(backend.index_path)
+    searcher = backend.searcher()
+    assert backend.searcher() is searcher  # long-lived while nothing changes
+    call_command("rebuild_search_index", "--no-progress", verbosity=0)
+    after = os.path.realpath(backend.index_path)
+    assert after != before and not os.path.exists(before) and backend.index_path.is_symlink()
+    assert backend.searcher() is not searcher
+    assert backend.doc_count() == Statement.objects.count()
+
+
+def test_repair_finds_stale_and_missing(indexed):
+    backend = get_backend()
+    statement = Statement.objects.get(meeting__slug="8700", order=7)
+    backend.remove_ids([f"archive.statement.{statement.pk}"])
+    assert statement.pk not in found("meeting:8700")
+    result = upkeep.repair(dry_run=True)
+    assert (result.missing, result.stale, result.orphaned) == (1, 0, 0)
+    call_command("repair_search_index", verbosity=0)
+    assert statement.pk in found("meeting:8700")
+    assert upkeep.repair().changed == 0
+
+
+def test_import_without_an_index_works(tmp_path, indexed):
+    from .conftest import point_search_index_at
+
+    previous = point_search_index_at(tmp_path / "none")
+    try:
+        assert import_paths([SAMPLE_RECORDS[0] + "/S_PV.8700_E.pdf"]).errors == []
+        assert service.search("ceasefire").missing_index
+    finally:
+        point_search_index_at(previous)
