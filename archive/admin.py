@@ -239,18 +239,11 @@ class ResolutionAdmin(admin.ModelAdmin):
     list_filter = ("text_in_archive", "year")
     search_fields = ("=number", "title")
     autocomplete_fields = ("adopting_meeting",)
-    readonly_fields = ("source_name",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_citation_counts()
+    readonly_fields = ("source_name", "citation_count")
 
     @admin.display(description="Resolution", ordering="number")
     def symbol(self, obj: Resolution) -> str:
         return obj.symbol
-
-    @admin.display(description="Cited", ordering="citation_count")
-    def citation_count(self, obj: Resolution) -> int:
-        return obj.citation_count
 
 
 @admin.register(Citation)

@@ -48,7 +48,7 @@ def column_chart(points: Sequence[tuple[str, int]], *, title: str, unit: str = "
 
 
 def bar_list(rows: Sequence[tuple[str, str, int]], *, title: str) -> SafeString:
-    """Horizontal bars, one per (label, url, value), labels linked."""
+    """Horizontal bars, one per (label, url, value), labels linked (so a group, not an image)."""
     if not rows:
         return _empty()
     width, line = 640, 24
@@ -68,7 +68,7 @@ def bar_list(rows: Sequence[tuple[str, str, int]], *, title: str) -> SafeString:
     )
     desc = ", ".join(f"{label}: {value}" for label, _, value in rows)
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
+        '<svg class="chart" viewBox="0 0 {} {}" role="group" aria-labelledby="{}-t" aria-describedby="{}-d">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
         width, len(rows) * line + 4, key, key, key, title, key, desc, items,
     )

@@ -110,7 +110,13 @@ class MeetingQuerySet(models.QuerySet):
         return self.order_by("-date", "-number", models.F("resumption").desc(nulls_last=True))
 
     def with_statement_counts(self) -> MeetingQuerySet:
-        return self.select_related("presidency").annotate(n=models.Count("statements")).newest_first()
+        """Newest first, with the presidency; ``statement_count`` is stored on the meeting. The
+        record's JSON (agenda, stage directions, votes) is left unread: listings don't show it."""
+        return (
+            self.select_related("presidency")
+            .defer("agenda", "stage_directions", "votes", "invitations", "warnings")
+            .newest_first()
+        )
 
     def chronological(self) -> MeetingQuerySet:
         return self.order_by("date", "number", models.F("resumption").asc(nulls_first=True))
@@ -135,6 +141,7 @@ class Meeting(models.Model):
     votes = models.JSONField(default=list, blank=True)
     invitations = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    statement_count = models.PositiveIntegerField(default=0)
     source_kind = models.CharField(max_length=20, choices=SOURCE_CHOICES)
     source_name = models.CharField(max_length=300)
     source_checksum = models.CharField(max_length=64)
@@ -236,12 +243,19 @@ class StatementQuerySet(models.QuerySet):
         return self.exclude(role="president", national_capacity=False)
 
     def newest_first(self) -> StatementQuerySet:
-        return self.order_by(
-            "-meeting__date",
-            "-meeting__number",
-            models.F("meeting__resumption").desc(nulls_last=True),
-            "-order",
-        )
+        return self.order_by("-chrono")
+
+    def oldest_first(self) -> StatementQuerySet:
+        return self.order_by("chrono")
+
+
+def chrono_key(date, number: int | None, resumption: int | None, order: int) -> int:
+    """One integer that sorts statements in time: date, meeting number, resumption, order.
+
+    Listings sort on it through an index instead of joining meetings and sorting whole rows.
+    """
+    day = date.year * 10000 + date.month * 100 + date.day if date else 0
+    return ((day * 100000 + (number or 0) % 100000) * 10 + (resumption or 0) % 10) * 10000 + order % 10000
 
 
 class Statement(models.Model):
@@ -264,6 +278,9 @@ class Statement(models.Model):
     text = models.TextField(help_text="Paragraphs separated by a blank line")
     word_count = models.PositiveIntegerField(default=0)
     source_line = models.PositiveIntegerField(null=True, blank=True)
+    chrono = models.BigIntegerField(
+        default=0, db_index=True, help_text="Sort key: meeting date, number, resumption, order (see chrono_key)"
+    )
     source_page = models.PositiveIntegerField(null=True, blank=True, help_text="Page of the record it starts on")
 
     objects = StatementQuerySet.as_manager()
@@ -273,7 +290,11 @@ class Statement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "order"], name="unique_statement_order")
         ]
-        indexes = [models.Index(fields=["delegation", "role"])]
+        indexes = [
+            models.Index(fields=["delegation", "role"]),
+            models.Index(fields=["delegation", "chrono"]),
+            models.Index(fields=["speaker", "chrono"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting.title} #{self.order} {self.speaker_label}"
@@ -319,8 +340,9 @@ class Statement(models.Model):
 
 
 class ResolutionQuerySet(models.QuerySet):
-    def with_citation_counts(self) -> ResolutionQuerySet:
-        return self.annotate(citation_count=models.Count("citations", distinct=True))
+    def most_cited(self) -> ResolutionQuerySet:
+        """By ``citation_count`` (statements' citations, refreshed after each import and relink)."""
+        return self.filter(citation_count__gt=0).order_by("-citation_count", "number")
 
 
 class Resolution(models.Model):
@@ -341,6 +363,7 @@ class Resolution(models.Model):
         null=True, blank=True, help_text="Statements of the adopting meeting after this order explain the vote"
     )
     source_name = models.CharField(max_length=300, blank=True)
+    citation_count = models.PositiveIntegerField(default=0, db_index=True, help_text="Refreshed after imports")
 
     objects = ResolutionQuerySet.as_manager()
 
@@ -468,3 +491,13 @@ class StatementAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting.slug}/{self.old_order} -> {self.statement.order}"
+
+
+class ArchiveState(models.Model):
+    """Small facts about the archive as a whole, such as the version of the summaries."""
+
+    key = models.CharField(max_length=60, primary_key=True)
+    value = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"

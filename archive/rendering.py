@@ -90,3 +90,31 @@ def numbered_paragraphs(text: str, references: Iterable[Citation]) -> list[tuple
             seen.add(anchor)
         out.append((anchor, rendered))
     return out
+
+
+def membership_rows(rows: list[tuple], years: list[int]) -> SafeString:
+    """Table rows of the countries page: (delegation, {year: (statements, council_member)}).
+
+    Built as one string rather than in a template loop: with decades of records a row has a cell
+    per year, and thousands of cells must render in milliseconds. Only the names are text from
+    the data; they are escaped, everything else is numbers and constant markup.
+    """
+    out = []
+    for delegation, cells in rows:
+        member_code = '<abbr title="permanent member">P</abbr> ' if delegation.permanent_member else (
+            '<abbr title="elected member">E</abbr> '
+        )
+        parts = [f'<tr><th scope="row"><a href="{escape(delegation.get_absolute_url())}">{escape(delegation.name)}</a></th>']
+        total = 0
+        for year in years:
+            cell = cells.get(year)
+            if cell is None:
+                parts.append('<td class="num"></td>')
+                continue
+            statements, member = cell
+            total += statements
+            code = member_code if member else ('<abbr title="invited">I</abbr> ' if statements else "")
+            parts.append(f'<td class="num">{code}{statements or ""}</td>')
+        parts.append(f'<td class="num">{total}</td></tr>')
+        out.append("".join(parts))
+    return mark_safe("\n".join(out))  # noqa: S308 - names escaped, the rest constant or numbers

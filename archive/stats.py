@@ -3,12 +3,15 @@ statements per delegation and year, Council membership per year, statement count
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count
 
-from .models import CouncilSeat, Delegation, DelegationYear, Speaker, Statement
+from .models import ArchiveState, Citation, CouncilSeat, Delegation, DelegationYear, Resolution, Speaker, Statement
+
+VERSION_KEY = "summary_version"
 
 
 def refresh_summaries() -> int:
@@ -59,4 +62,40 @@ def refresh_summaries() -> int:
         for speaker in speakers:
             speaker.statement_count = counts.get(speaker.pk, 0)
         Speaker.objects.bulk_update(speakers, ["statement_count"], batch_size=1000)
+        refresh_citation_counts()
+        ArchiveState.objects.update_or_create(key=VERSION_KEY, defaults={"value": uuid.uuid4().hex})
     return len(per_year)
+
+
+def refresh_citation_counts() -> None:
+    counts = dict(
+        Citation.objects.filter(resolution__isnull=False).values_list("resolution_id").annotate(n=Count("id")).order_by()
+    )
+    resolutions = list(Resolution.objects.only("pk", "citation_count"))
+    changed = []
+    for resolution in resolutions:
+        n = counts.get(resolution.pk, 0)
+        if resolution.citation_count != n:
+            resolution.citation_count = n
+            changed.append(resolution)
+    Resolution.objects.bulk_update(changed, ["citation_count"], batch_size=1000)
+
+
+def summary_version() -> str:
+    """A new random token whenever the summaries are refreshed (after every import and relink):
+    the cache key for anything computed from them, shared by all processes through the database,
+    and never repeated (a rolled-back transaction cannot bring an old key back)."""
+    state = ArchiveState.objects.filter(key=VERSION_KEY).values_list("value", flat=True).first()
+    return state or "none"
+
+
+def cached(name: str, compute):
+    """``compute()`` once per summary version (Django's cache; per process by default)."""
+    from django.core.cache import cache
+
+    key = f"archive:{name}:{summary_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=24 * 3600)
+    return value

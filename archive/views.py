@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .charts import bar_list, column_chart
 from .models import (
@@ -22,7 +22,8 @@ from .models import (
     Statement,
     StatementAlias,
 )
-from .rendering import citing_sentence
+from .rendering import citing_sentence, membership_rows
+from .stats import cached
 
 PAGE_SIZE = 25
 ROLE_VALUES = {value for value, _ in ROLE_CHOICES}
@@ -33,22 +34,47 @@ def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     return paginator.get_page(request.GET.get("page"))
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told its total (a stored count) instead of counting rows on every request."""
+
+    def __init__(self, object_list, per_page, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _statement_page(request: HttpRequest, queryset, size: int = PAGE_SIZE, *, prefetch=(), count: int | None = None):
+    """A page of statements, ordered (on the indexed sort key) and counted on their ids alone,
+    then only the page's rows fetched whole. ``count``: the total when it is already known."""
+    ids_query = queryset.values_list("pk", flat=True)
+    paginator = Paginator(ids_query, size) if count is None else KnownCountPaginator(ids_query, size, count=count)
+    page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = Statement.objects.filter(pk__in=ids).listing().prefetch_related(*prefetch)
+    by_id = {row.pk: row for row in rows}
+    page.object_list = [by_id[pk] for pk in ids]
+    return page
+
+
 def home(request: HttpRequest) -> HttpResponse:
     span = Meeting.objects.aggregate(first=Min("date"), last=Max("date"))
     context = {
         "meeting_count": Meeting.objects.count(),
         "statement_count": Statement.objects.count(),
-        "delegation_count": Delegation.objects.filter(statements__isnull=False).distinct().count(),
+        "delegation_count": Delegation.objects.filter(statement_count__gt=0).count(),
         "first_date": span["first"],
         "last_date": span["last"],
         "latest": Meeting.objects.with_statement_counts()[:10],
-        "most_cited": Resolution.objects.with_citation_counts().filter(citation_count__gt=0).order_by("-citation_count", "number")[:10],
+        "most_cited": Resolution.objects.most_cited()[:10],
     }
     return render(request, "archive/home.html", context)
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    years = [d.year for d in Meeting.objects.dates("date", "year", order="DESC")]
+    years = cached("meeting-years", lambda: [d.year for d in Meeting.objects.dates("date", "year", order="DESC")])
     year = request.GET.get("year", "")
     selected = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
     meetings = Meeting.objects.with_statement_counts()
@@ -83,7 +109,11 @@ def statement_detail(request: HttpRequest, slug: str, order: int) -> HttpRespons
         .first()
     )
     if statement is None:
-        alias = StatementAlias.objects.select_related("statement__meeting").filter(meeting__slug=slug, old_order=order).first()
+        alias = (
+            StatementAlias.objects.select_related("statement__meeting")
+            .filter(meeting__slug=slug, old_order=order)
+            .first()
+        )
         if alias is None:
             raise Http404("No such statement")
         return redirect(alias.statement, permanent=True)
@@ -92,7 +122,9 @@ def statement_detail(request: HttpRequest, slug: str, order: int) -> HttpRespons
     cited = {}
     for c in statement.citations.all():
         if c.resolution_id and not c.year_conflict:
-            cited.setdefault(c.number, {"number": c.number, "text": c.text, "paragraphs": []})["paragraphs"] += c.paragraphs
+            cited.setdefault(c.number, {"number": c.number, "text": c.text, "paragraphs": []})["paragraphs"] += (
+                c.paragraphs
+            )
     context = {
         "statement": statement,
         "meeting": statement.meeting,
@@ -104,20 +136,28 @@ def statement_detail(request: HttpRequest, slug: str, order: int) -> HttpRespons
 
 
 def country_list(request: HttpRequest) -> HttpResponse:
-    rows = DelegationYear.objects.select_related("delegation").order_by("delegation__name", "year")
-    years = sorted({r.year for r in rows})
-    table: dict[int, dict] = {}
-    for r in rows:
-        entry = table.setdefault(r.delegation_id, {"delegation": r.delegation, "years": {}, "statements": 0})
-        entry["years"][r.year] = r
-        entry["statements"] += r.statements
-    states = [e for e in table.values() if e["delegation"].is_state]
-    organisations = [e for e in table.values() if not e["delegation"].is_state]
-    for entry in states + organisations:
-        entry["cells"] = [entry["years"].get(y) for y in years]
-    return render(
-        request, "archive/country_list.html", {"states": states, "organisations": organisations, "years": years}
+    return render(request, "archive/country_list.html", cached("country-list", _country_list_context))
+
+
+def _country_list_context() -> dict:
+    delegations = {d.pk: d for d in Delegation.objects.filter(years__isnull=False).distinct()}
+    per_delegation: dict[int, dict[int, tuple[int, bool]]] = {}
+    years: set[int] = set()
+    for delegation_id, year, statements, member in DelegationYear.objects.values_list(
+        "delegation_id", "year", "statements", "council_member"
+    ).order_by():
+        per_delegation.setdefault(delegation_id, {})[year] = (statements, member)
+        years.add(year)
+    ordered = sorted(years)
+    rows = sorted(
+        ((delegations[pk], cells) for pk, cells in per_delegation.items() if pk in delegations),
+        key=lambda row: row[0].name,
     )
+    return {
+        "years": ordered,
+        "states": membership_rows([r for r in rows if r[0].is_state], ordered),
+        "organisations": membership_rows([r for r in rows if not r[0].is_state], ordered),
+    }
 
 
 def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
@@ -137,18 +177,26 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
     if topic:
         statements = statements.filter(meeting__topic__icontains=topic)
     years = list(delegation.years.order_by("year"))
-    top_resolutions = list(
-        Citation.objects.filter(statement__delegation=delegation, resolution__isnull=False)
-        .values_list("number")
-        .annotate(n=Count("statement", distinct=True))
-        .order_by("-n", "number")[:10]
+    top_resolutions = cached(
+        f"top-resolutions:{delegation.pk}",
+        lambda: list(
+            Citation.objects.filter(statement__delegation=delegation, resolution__isnull=False)
+            .values_list("number")
+            .annotate(n=Count("statement", distinct=True))
+            .order_by("-n", "number")[:10]
+        ),
     )
+    filtered = bool(year.isdigit() or role in ROLE_VALUES or topic)
     context = {
         "delegation": delegation,
-        "page": _page(request, statements.listing().newest_first()),
+        "page": _statement_page(
+            request, statements.newest_first(), count=None if filtered else delegation.statement_count
+        ),
         "chair_turns": sum(y.chair_turns for y in years),
         "years": years,
-        "chart": column_chart([(str(y.year), y.statements) for y in years], title=f"Statements per year by {delegation.name}"),
+        "chart": column_chart(
+            [(str(y.year), y.statements) for y in years], title=f"Statements per year by {delegation.name}"
+        ),
         "top_resolutions": bar_list(
             [(f"S/RES/{n}", reverse("archive:resolution-detail", args=[n]), count) for n, count in top_resolutions],
             title="Resolutions it cites most (statements)",
@@ -172,18 +220,21 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = get_object_or_404(Speaker.objects.select_related("delegation"), slug=slug)
-    statements = speaker.statements.listing().newest_first()
-    roles = list(
-        speaker.statements.values_list("delegation__name", "role", "meeting__date")
-        .order_by("meeting__date")
+    spans = cached(
+        f"speaker-spans:{speaker.pk}",
+        lambda: [
+            {"delegation": name, "role": dict(ROLE_CHOICES).get(role, role), "first": first, "last": last}
+            for name, role, first, last in speaker.statements.values_list("delegation__name", "role")
+            .annotate(first=Min("meeting__date"), last=Max("meeting__date"))
+            .order_by("first", "role")
+        ],
     )
-    spans: list[dict] = []
-    for delegation_name, role, date in roles:
-        if spans and spans[-1]["delegation"] == delegation_name and spans[-1]["role"] == role:
-            spans[-1]["last"] = date
-        else:
-            spans.append({"delegation": delegation_name, "role": dict(ROLE_CHOICES).get(role, role), "first": date, "last": date})
-    context = {"speaker": speaker, "names": speaker.names.all(), "page": _page(request, statements), "spans": spans}
+    context = {
+        "speaker": speaker,
+        "names": speaker.names.all(),
+        "page": _statement_page(request, speaker.statements.newest_first(), count=speaker.statement_count),
+        "spans": spans,
+    }
     return render(request, "archive/speaker_detail.html", context)
 
 
@@ -192,7 +243,7 @@ RESOLUTION_SORTS = {
     "-number": ("-number",),
     "year": ("year", "number"),
     "-year": ("-year", "-number"),
-    "cited": ("-citation_count", "number"),
+    "cited": ("-citation_count", "number"),  # stored count, refreshed after imports
 }
 
 
@@ -200,7 +251,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "number")
     if sort not in RESOLUTION_SORTS:
         sort = "number"
-    resolutions = Resolution.objects.with_citation_counts().order_by(*RESOLUTION_SORTS[sort])
+    resolutions = Resolution.objects.order_by(*RESOLUTION_SORTS[sort])
     return render(request, "archive/resolution_list.html", {"page": _page(request, resolutions, 100), "sort": sort})
 
 
@@ -214,26 +265,19 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         statements = statements.filter(delegation__key=country)
     if year.isdigit():
         statements = statements.filter(meeting__date__year=int(year))
-    statements = (
-        statements.listing()
-        .prefetch_related(Prefetch("citations", queryset=citations.order_by("start"), to_attr="these"))
-        .newest_first()
-    )
-    page = _page(request, statements, 20)
-    for statement in page.object_list:
-        statement.citing = [
-            {"sentence": citing_sentence(statement.text, c), "paragraphs": c.paragraphs} for c in statement.these
-        ]
     # One aggregate serves the chart per year, the top delegations, the filter lists and the total.
-    groups = list(
-        citations.values_list(
-            "statement__meeting__date",
-            "statement__delegation__name",
-            "statement__delegation__key",
-            "statement__delegation__kind",
-            "statement__role",
-            "statement__national_capacity",
-        ).annotate(n=Count("id"), statements=Count("statement", distinct=True))
+    groups = cached(
+        f"resolution-groups:{resolution.pk}",
+        lambda: list(
+            citations.values_list(
+                "statement__meeting__date",
+                "statement__delegation__name",
+                "statement__delegation__key",
+                "statement__delegation__kind",
+                "statement__role",
+                "statement__national_capacity",
+            ).annotate(n=Count("id"), statements=Count("statement", distinct=True))
+        ),
     )
     per_year: dict[int, int] = {}
     by_delegation: dict[tuple[str, str, str], int] = {}
@@ -243,6 +287,21 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         if key and not (role == "president" and not national):
             by_delegation[(name, key, kind)] = by_delegation.get((name, key, kind), 0) + statement_count
     top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:10]
+    # Each statement falls in one group (one meeting date, delegation and role), so the groups'
+    # distinct-statement counts add up to the number of statements citing it.
+    known = None if (country or year.isdigit()) else sum(g[7] for g in groups)
+    page = _statement_page(
+        request,
+        statements.newest_first(),
+        20,
+        prefetch=[Prefetch("citations", queryset=citations.order_by("start"), to_attr="these")],
+        count=known,
+    )
+    for statement in page.object_list:
+        statement.citing = [
+            {"sentence": citing_sentence(statement.text, c), "paragraphs": c.paragraphs} for c in statement.these
+        ]
+
     countries = sorted({(name, key) for _date, name, key, *_ in groups if key})
     explanations = []
     if resolution.adopting_meeting_id and resolution.vote_position:
@@ -268,7 +327,9 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "country": country,
         "year": year,
         "references": resolution.references.select_related("cited").order_by("start"),
-        "cited_by": ResolutionReference.objects.filter(cited=resolution).select_related("citing").order_by("citing__number"),
+        "cited_by": ResolutionReference.objects.filter(cited=resolution)
+        .select_related("citing")
+        .order_by("citing__number"),
         "paragraphs": resolution.linked_paragraphs() if resolution.text else [],
         "vote_grid": _vote_grid(resolution.vote),
         "explanations": explanations,
