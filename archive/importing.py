@@ -37,6 +37,7 @@ from .models import (
     SpeakerName,
     Statement,
     StatementAlias,
+    chrono_key,
 )
 
 PARSER_VERSION = "2"
@@ -245,6 +246,7 @@ class Writer:
             ],
             "invitations": [list(pair) for pair in parsed.invitations],
             "warnings": list(parsed.warnings),
+            "statement_count": len(parsed.statements),
             "source_kind": parsed.source_kind,
             "source_name": parsed.source_name,
             "source_checksum": checksum,
@@ -327,9 +329,10 @@ class Writer:
                     seat.is_president = True
         CouncilSeat.objects.bulk_create(seats)
 
-    def _statement_fields(self, s: ParsedStatement) -> dict[str, object]:
+    def _statement_fields(self, s: ParsedStatement, meeting: Meeting) -> dict[str, object]:
         delegation = self.delegation(s.delegation)
         return {
+            "chrono": chrono_key(meeting.date, meeting.number, meeting.resumption, s.order),
             "speaker_label": s.speaker_label[:300],
             "speaker": self.speaker(s.speaker, delegation),
             "delegation": delegation,
@@ -348,9 +351,9 @@ class Writer:
         current = {st.order: st for st in Statement.objects.filter(meeting=meeting)}
         moved = self._moved_orders(current, parsed)
         new, changed = [], []
-        names = list(self._statement_fields(parsed.statements[0]).keys()) if parsed.statements else []
+        names = list(self._statement_fields(parsed.statements[0], meeting).keys()) if parsed.statements else []
         for s in parsed.statements:
-            values = self._statement_fields(s)
+            values = self._statement_fields(s, meeting)
             row = current.pop(s.order, None)
             if row is None:
                 new.append(Statement(meeting=meeting, order=s.order, **values))
@@ -636,4 +639,7 @@ def relink_citations(*, refind: bool = False) -> dict[str, int]:
             counts["conflicts" if conflict else "linked"] += 1
         Citation.objects.bulk_update(changed, ["resolution", "year_conflict"], batch_size=1000)
         counts["changed"] = len(changed)
+        from .stats import refresh_summaries
+
+        refresh_summaries()  # counts, and a new version for what is cached from them
         return counts
