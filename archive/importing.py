@@ -127,6 +127,7 @@ class Writer:
                     end=c.end,
                     paragraphs=list(c.paragraphs),
                     year_conflict=conflict,
+                    chrono=statement.chrono,
                 )
             )
         return rows
@@ -368,7 +369,7 @@ class Writer:
         if new:
             Statement.objects.bulk_create(new, batch_size=500)
         Citation.objects.filter(statement__meeting=meeting).delete()
-        by_order = {st.order: st for st in Statement.objects.filter(meeting=meeting).only("pk", "order")}
+        by_order = {st.order: st for st in Statement.objects.filter(meeting=meeting).only("pk", "order", "chrono")}
         for old_order, new_order in moved.items():
             StatementAlias.objects.update_or_create(
                 meeting=meeting, old_order=old_order, defaults={"statement": by_order[new_order]}
@@ -606,7 +607,7 @@ def relink_citations(*, refind: bool = False) -> dict[str, int]:
         if refind:
             Citation.objects.all().delete()
             rows = []
-            for statement in Statement.objects.only("pk", "text").iterator(chunk_size=500):
+            for statement in Statement.objects.only("pk", "text", "chrono").iterator(chunk_size=500):
                 rows.extend(writer.citation_rows(statement, find_citations(statement.text)))
                 if len(rows) > 5000:
                     Citation.objects.bulk_create(rows, batch_size=1000)

@@ -413,12 +413,16 @@ class Citation(models.Model):
     year_conflict = models.BooleanField(
         default=False, help_text="The printed year contradicts the registry: not linked, flagged"
     )
+    chrono = models.BigIntegerField(default=0, help_text="The citing statement's sort key (Statement.chrono)")
 
     objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "start"]
-        indexes = [models.Index(fields=["resolution", "statement"])]
+        indexes = [
+            models.Index(fields=["resolution", "statement"]),
+            models.Index(fields=["resolution", "chrono"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.text} in {self.statement}"

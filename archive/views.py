@@ -46,10 +46,40 @@ class KnownCountPaginator(Paginator):
         return self.known_count
 
 
+class CitingStatementIds:
+    """The ids of the statements citing a resolution, newest first, read from the citations'
+    own sort-key index: a page needs only its first rows, however often the resolution is cited.
+    Behaves as the sliceable sequence a Paginator wants."""
+
+    def __init__(self, citations) -> None:
+        self.citations = citations.order_by("-chrono", "-statement_id").values_list("statement_id", flat=True)
+
+    def count(self) -> int:
+        return self.citations.order_by().values("statement_id").distinct().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[int]:
+        if not isinstance(index, slice) or index.stop is None:
+            raise TypeError("only bounded slices")
+        seen: dict[int, None] = {}
+        offset, chunk = 0, max(index.stop * 2, 100)
+        while len(seen) < index.stop:
+            rows = list(self.citations[offset : offset + chunk])
+            for statement_id in rows:
+                seen.setdefault(statement_id, None)
+            if len(rows) < chunk:
+                break
+            offset += chunk
+        return list(seen)[index]
+
+
 def _statement_page(request: HttpRequest, queryset, size: int = PAGE_SIZE, *, prefetch=(), count: int | None = None):
     """A page of statements, ordered (on the indexed sort key) and counted on their ids alone,
-    then only the page's rows fetched whole. ``count``: the total when it is already known."""
-    ids_query = queryset.values_list("pk", flat=True)
+    then only the page's rows fetched whole. ``count``: the total when it is already known.
+    ``queryset``: statements, or a CitingStatementIds."""
+    ids_query = queryset if isinstance(queryset, CitingStatementIds) else queryset.values_list("pk", flat=True)
     paginator = Paginator(ids_query, size) if count is None else KnownCountPaginator(ids_query, size, count=count)
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
@@ -260,39 +290,17 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
     citations = Citation.objects.filter(resolution=resolution)
     country = request.GET.get("country", "")
     year = request.GET.get("year", "")
-    statements = Statement.objects.filter(pk__in=citations.values("statement_id"))
+    listed = citations
     if country:
-        statements = statements.filter(delegation__key=country)
+        listed = listed.filter(statement__delegation__key=country)
     if year.isdigit():
-        statements = statements.filter(meeting__date__year=int(year))
+        listed = listed.filter(statement__meeting__date__year=int(year))
     # One aggregate serves the chart per year, the top delegations, the filter lists and the total.
-    groups = cached(
-        f"resolution-groups:{resolution.pk}",
-        lambda: list(
-            citations.values_list(
-                "statement__meeting__date",
-                "statement__delegation__name",
-                "statement__delegation__key",
-                "statement__delegation__kind",
-                "statement__role",
-                "statement__national_capacity",
-            ).annotate(n=Count("id"), statements=Count("statement", distinct=True))
-        ),
-    )
-    per_year: dict[int, int] = {}
-    by_delegation: dict[tuple[str, str, str], int] = {}
-    for date, name, key, kind, role, national, n, statement_count in groups:
-        if date:
-            per_year[date.year] = per_year.get(date.year, 0) + n
-        if key and not (role == "president" and not national):
-            by_delegation[(name, key, kind)] = by_delegation.get((name, key, kind), 0) + statement_count
-    top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:10]
-    # Each statement falls in one group (one meeting date, delegation and role), so the groups'
-    # distinct-statement counts add up to the number of statements citing it.
-    known = None if (country or year.isdigit()) else sum(g[7] for g in groups)
+    summary = cached(f"resolution-summary:{resolution.pk}", lambda: _citation_summary(citations))
+    known = None if (country or year.isdigit()) else summary["statements"]
     page = _statement_page(
         request,
-        statements.newest_first(),
+        CitingStatementIds(listed),
         20,
         prefetch=[Prefetch("citations", queryset=citations.order_by("start"), to_attr="these")],
         count=known,
@@ -302,7 +310,6 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
             {"sentence": citing_sentence(statement.text, c), "paragraphs": c.paragraphs} for c in statement.these
         ]
 
-    countries = sorted({(name, key) for _date, name, key, *_ in groups if key})
     explanations = []
     if resolution.adopting_meeting_id and resolution.vote_position:
         explanations = list(
@@ -314,16 +321,14 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
     context = {
         "resolution": resolution,
         "page": page,
-        "total_citations": sum(g[6] for g in groups),
-        "per_year_chart": column_chart(
-            [(str(y), n) for y, n in sorted(per_year.items())], title="Citations in statements per year"
-        ),
+        "total_citations": summary["citations"],
+        "per_year_chart": column_chart(summary["per_year"], title="Citations in statements per year"),
         "top_chart": bar_list(
-            [(name, _delegation_url(key, kind), n) for (name, key, kind), n in top],
+            [(name, _delegation_url(key, kind), n) for name, key, kind, n in summary["top"]],
             title="Delegations citing it most (statements)",
         ),
-        "countries": countries,
-        "years": sorted(per_year),
+        "countries": summary["countries"],
+        "years": [int(y) for y, _ in summary["per_year"]],
         "country": country,
         "year": year,
         "references": resolution.references.select_related("cited").order_by("start"),
@@ -335,6 +340,39 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "explanations": explanations,
     }
     return render(request, "archive/resolution_detail.html", context)
+
+
+def _citation_summary(citations) -> dict:
+    """Citations per year, the delegations citing most (the chair's procedural turns left out),
+    the filter choices and the totals, from one aggregate over the citations."""
+    groups = citations.values_list(
+        "statement__meeting__date",
+        "statement__delegation__name",
+        "statement__delegation__key",
+        "statement__delegation__kind",
+        "statement__role",
+        "statement__national_capacity",
+    ).annotate(n=Count("id"), statements=Count("statement", distinct=True))
+    per_year: dict[int, int] = {}
+    by_delegation: dict[tuple[str, str, str], int] = {}
+    total = statements = 0
+    for date, name, key, kind, role, national, n, statement_count in groups:
+        total += n
+        # Each statement falls in one group (one meeting date, delegation and role), so the
+        # groups' distinct-statement counts add up to the number of statements citing it.
+        statements += statement_count
+        if date:
+            per_year[date.year] = per_year.get(date.year, 0) + n
+        if key and not (role == "president" and not national):
+            by_delegation[(name, key, kind)] = by_delegation.get((name, key, kind), 0) + statement_count
+    top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:10]
+    return {
+        "per_year": [(str(y), n) for y, n in sorted(per_year.items())],
+        "top": [(name, key, kind, n) for (name, key, kind), n in top],
+        "countries": sorted({(name, key) for name, key, _kind in by_delegation}),
+        "citations": total,
+        "statements": statements,
+    }
 
 
 def _delegation_url(key: str, kind: str) -> str:

@@ -91,7 +91,7 @@ def build_archive(target: int, *, log=print) -> int:
                 Citation.objects.bulk_create(
                     Citation(statement=n, resolution_id=c.resolution_id, number=c.number, year_printed=c.year_printed,
                              text=c.text, start=c.start, end=c.end, paragraphs=c.paragraphs,
-                             year_conflict=c.year_conflict)
+                             year_conflict=c.year_conflict, chrono=n.chrono)
                     for o, n in zip(originals, new, strict=True)
                     for c in citations.get(o.pk, [])
                 )
