@@ -505,3 +505,78 @@ class ArchiveState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}"
+
+
+class ImportRun(models.Model):
+    """One run of an import (import_records, fetch_records): what, how much, what went wrong."""
+
+    command = models.CharField(max_length=40)
+    arguments = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    meetings_created = models.PositiveIntegerField(default=0)
+    meetings_replaced = models.PositiveIntegerField(default=0)
+    meetings_unchanged = models.PositiveIntegerField(default=0)
+    meetings_skipped = models.PositiveIntegerField(default=0)
+    statements = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    dry_run = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.command} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def succeeded(self) -> bool:
+        return self.finished_at is not None and not self.errors
+
+
+class StatementFlag(models.Model):
+    """Something the import was unsure of about a statement; recomputed when its meeting is written."""
+
+    REASONS = [
+        ("unknown_delegation", "Delegation not in the list of States and organisations"),
+        ("unplaced_speaker", "Speaker's delegation or office unknown"),
+        ("citation_year", "A cited resolution's printed year contradicts the registry"),
+        ("unlabelled", "No speaker label in the source"),
+    ]
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=40, choices=REASONS, db_index=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["statement", "reason"]
+
+    def __str__(self) -> str:
+        return f"{self.statement}: {self.get_reason_display()}"
+
+
+class Correction(models.Model):
+    """A hand correction of a statement's delegation or speaker, applied again on every re-import.
+
+    Keyed by the meeting and the statement's number and printed label, so it finds its statement
+    again after the meeting is replaced, and is not applied when the label no longer matches.
+    """
+
+    meeting_slug = models.SlugField(max_length=40)
+    order = models.PositiveIntegerField()
+    speaker_label = models.CharField(max_length=300, help_text="The label as printed when corrected")
+    delegation = models.ForeignKey(Delegation, null=True, blank=True, on_delete=models.SET_NULL)
+    speaker_name = models.CharField(max_length=200, blank=True, help_text="The speaker's name, if it was wrong")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting_slug", "order"], name="unique_correction")]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.meeting_slug}/{self.order}"
