@@ -18,9 +18,11 @@ from django.utils.html import format_html
 
 from .models import (
     Citation,
+    Correction,
     CouncilSeat,
     Delegation,
     DelegationYear,
+    ImportRun,
     Meeting,
     Resolution,
     ResolutionReference,
@@ -28,6 +30,7 @@ from .models import (
     SpeakerName,
     Statement,
     StatementAlias,
+    StatementFlag,
 )
 
 
@@ -291,3 +294,63 @@ class StatementAliasAdmin(admin.ModelAdmin):
     search_fields = ("meeting__symbol",)
     list_select_related = ("meeting", "statement__meeting")
     raw_id_fields = ("statement",)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Every import run, as recorded by the import service (read only)."""
+
+    list_display = ("started_at", "command", "meetings_created", "meetings_replaced", "meetings_unchanged",
+                    "meetings_skipped", "statements", "error_count", "dry_run")
+    list_filter = ("command", "dry_run")
+    date_hierarchy = "started_at"
+
+    @admin.display(description="Errors")
+    def error_count(self, obj: ImportRun) -> int:
+        return len(obj.errors)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StatementFlag)
+class StatementFlagAdmin(admin.ModelAdmin):
+    """Statements the import was unsure of, with a link to correct each by hand."""
+
+    list_display = ("statement", "reason", "detail", "correct")
+    list_filter = ("reason",)
+    search_fields = ("detail", "statement__speaker_label", "statement__meeting__symbol")
+    list_select_related = ("statement__meeting",)
+    raw_id_fields = ("statement",)
+
+    @admin.display(description="Correct")
+    def correct(self, obj: StatementFlag) -> str:
+        query = urlencode(
+            {"meeting_slug": obj.statement.meeting.slug, "order": obj.statement.order,
+             "speaker_label": obj.statement.speaker_label}
+        )
+        return format_html('<a href="{}?{}">Correct by hand</a>', reverse("admin:archive_correction_add"), query)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Hand corrections; saving one applies it at once, and every re-import applies it again."""
+
+    list_display = ("meeting_slug", "order", "speaker_label", "delegation", "speaker_name", "created_at")
+    search_fields = ("meeting_slug", "speaker_label", "speaker_name")
+    autocomplete_fields = ("delegation",)
+
+    def save_model(self, request, obj: Correction, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        from .importing import apply_corrections, flag_statements
+
+        meeting = Meeting.objects.filter(slug=obj.meeting_slug).first()
+        if meeting is not None:
+            apply_corrections(meeting)
+            flag_statements(Statement.objects.filter(meeting=meeting))

@@ -28,8 +28,10 @@ from archive.parsing.delegations import resolve_delegation
 from .models import (
     SOURCE_RANK,
     Citation,
+    Correction,
     CouncilSeat,
     Delegation,
+    ImportRun,
     Meeting,
     Resolution,
     ResolutionReference,
@@ -37,6 +39,7 @@ from .models import (
     SpeakerName,
     Statement,
     StatementAlias,
+    StatementFlag,
     chrono_key,
 )
 
@@ -268,6 +271,8 @@ class Writer:
         self._write_seats(meeting, parsed)
         self._write_statements(meeting, parsed)
         self._write_adoptions(meeting, parsed)
+        apply_corrections(meeting)
+        flag_statements(Statement.objects.filter(meeting=meeting))
         return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note)
 
     @staticmethod
@@ -444,17 +449,84 @@ def parse_sources(
             yield source, exc.located(str(source.path))
 
 
-def import_paths(paths: Iterable[str], *, dry_run: bool = False, **options) -> ImportSummary:
+def import_paths(
+    paths: Iterable[str], *, dry_run: bool = False, command: str = "import_records", **options
+) -> ImportSummary:
     """Import everything under ``paths``, then bring the search index up to date for the meetings
-    written (each meeting's own transaction is already committed; no index yet: nothing to do)."""
+    written (each meeting's own transaction is already committed; no index yet: nothing to do).
+    The run is recorded (ImportRun) with what it did, its warnings and errors."""
+    paths = list(paths)
     started = timezone.now()
+    run = ImportRun.objects.create(command=command, arguments=paths, started_at=started, dry_run=dry_run)
+    summary = None
     try:
-        return _import_paths(paths, dry_run=dry_run, **options)
+        summary = _import_paths(paths, dry_run=dry_run, **options)
+        return summary
     finally:
         if not dry_run:
             from archive.search.upkeep import index_meetings
 
             index_meetings(Meeting.objects.filter(imported_at__gte=started).values_list("pk", flat=True))
+        _finish_run(run, summary)
+
+
+def _finish_run(run: ImportRun, summary: ImportSummary | None) -> None:
+    run.finished_at = timezone.now()
+    if summary is None:
+        run.errors = ["the run stopped on an unexpected error (see the logs)"]
+    else:
+        run.meetings_created = summary.count("created")
+        run.meetings_replaced = summary.count("replaced")
+        run.meetings_unchanged = summary.count("unchanged")
+        run.meetings_skipped = summary.count("skipped")
+        run.statements = summary.statements_written
+        run.warnings = summary.warnings[:1000]
+        run.errors = summary.errors[:1000]
+    run.save()
+
+
+def apply_corrections(meeting: Meeting) -> int:
+    """Re-apply the hand corrections of this meeting's statements (they survive re-import). A
+    correction whose statement now carries another label is not applied."""
+    applied = 0
+    corrections = {c.order: c for c in Correction.objects.filter(meeting_slug=meeting.slug)}
+    if not corrections:
+        return 0
+    writer = None
+    for statement in Statement.objects.filter(meeting=meeting, order__in=corrections):
+        correction = corrections[statement.order]
+        if correction.speaker_label != statement.speaker_label:
+            continue
+        if correction.delegation_id:
+            statement.delegation_id = correction.delegation_id
+        if correction.speaker_name:
+            writer = writer or Writer()
+            statement.speaker = writer.speaker(correction.speaker_name, correction.delegation or statement.delegation)
+        statement.save(update_fields=["delegation", "speaker"])
+        applied += 1
+    return applied
+
+
+def flag_statements(statements) -> None:
+    """Recompute the data-quality flags of these statements."""
+    statements = list(statements.select_related("delegation", "meeting").prefetch_related("citations"))
+    StatementFlag.objects.filter(statement__in=statements).delete()
+    slugs = {s.meeting.slug for s in statements}
+    corrected = set(Correction.objects.filter(meeting_slug__in=slugs).values_list("meeting_slug", "order"))
+    flags = []
+    for s in statements:
+        if (s.meeting.slug, s.order) in corrected:
+            pass
+        elif s.delegation is not None and s.delegation.kind == "unknown":
+            flags.append(StatementFlag(statement=s, reason="unknown_delegation", detail=s.delegation_as_printed[:300]))
+        elif s.delegation_id is None and s.role != "president":
+            flags.append(StatementFlag(statement=s, reason="unplaced_speaker", detail=s.speaker_label[:300]))
+        if s.speaker_label == "(unlabelled)":
+            flags.append(StatementFlag(statement=s, reason="unlabelled"))
+        for c in s.citations.all():
+            if c.year_conflict:
+                flags.append(StatementFlag(statement=s, reason="citation_year", detail=c.text[:300]))
+    StatementFlag.objects.bulk_create(flags, batch_size=1000)
 
 
 def _import_paths(
@@ -640,6 +712,10 @@ def relink_citations(*, refind: bool = False) -> dict[str, int]:
             counts["conflicts" if conflict else "linked"] += 1
         Citation.objects.bulk_update(changed, ["resolution", "year_conflict"], batch_size=1000)
         counts["changed"] = len(changed)
+        flagged = Statement.objects.filter(
+            pk__in=Citation.objects.filter(year_conflict=True).values("statement_id")
+        ) | Statement.objects.filter(flags__reason="citation_year")
+        flag_statements(flagged.distinct())
         from .stats import refresh_summaries
 
         refresh_summaries()  # counts, and a new version for what is cached from them

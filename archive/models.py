@@ -232,8 +232,8 @@ class CouncilSeat(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def listing(self) -> StatementQuerySet:
-        """Everything the statement partial shows, in one query."""
-        return self.select_related("meeting", "speaker", "delegation")
+        """Everything the statement partial shows: one query, and one more for the flags."""
+        return self.select_related("meeting", "speaker", "delegation").prefetch_related("flags")
 
     def by_delegation(self, delegation: Delegation) -> StatementQuerySet:
         return self.filter(delegation=delegation)

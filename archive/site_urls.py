@@ -26,6 +26,7 @@ urlpatterns = [
     path("organisations/<slug:key>/", views.delegation_detail, name="organisation-detail"),
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
+    path("about/data/", views.about_data, name="about-data"),
     path("resolutions/", views.resolution_list, name="resolution-list"),
     path("resolutions/<int:number>/", views.resolution_detail, name="resolution-detail"),
     path("search/", include("archive.search.urls")),

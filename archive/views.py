@@ -15,12 +15,14 @@ from .models import (
     Citation,
     Delegation,
     DelegationYear,
+    ImportRun,
     Meeting,
     Resolution,
     ResolutionReference,
     Speaker,
     Statement,
     StatementAlias,
+    StatementFlag,
 )
 from .rendering import citing_sentence, membership_rows
 from .stats import cached
@@ -266,6 +268,44 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "spans": spans,
     }
     return render(request, "archive/speaker_detail.html", context)
+
+
+def about_data(request: HttpRequest) -> HttpResponse:
+    """What the archive holds by year, when it was last updated, the gaps in the numbered
+    sequence of meetings, and every flagged statement with its reason."""
+    by_year: dict[int, dict[str, int]] = {}
+    numbers = []
+    for date, number, count in Meeting.objects.values_list("date", "number", "statement_count"):
+        if date:
+            entry = by_year.setdefault(date.year, {"meetings": 0, "statements": 0})
+            entry["meetings"] += 1
+            entry["statements"] += count
+        if number:
+            numbers.append(number)
+    gaps = _gaps(sorted(set(numbers)))
+    flags = StatementFlag.objects.select_related("statement__meeting", "statement__delegation").order_by(
+        "reason", "statement__chrono"
+    )
+    reason = request.GET.get("reason", "")
+    if reason in dict(StatementFlag.REASONS):
+        flags = flags.filter(reason=reason)
+    counts = dict(StatementFlag.objects.values_list("reason").annotate(n=Count("id")).order_by())
+    context = {
+        "years": sorted(by_year.items(), reverse=True),
+        "gaps": gaps,
+        "missing": sum(b - a + 1 for a, b in gaps),
+        "span": (min(numbers), max(numbers)) if numbers else None,
+        "last_run": ImportRun.objects.filter(finished_at__isnull=False, dry_run=False).first(),
+        "flag_counts": [(value, label, counts.get(value, 0)) for value, label in StatementFlag.REASONS],
+        "page": _page(request, flags, 50),
+        "reason": reason,
+    }
+    return render(request, "archive/about_data.html", context)
+
+
+def _gaps(numbers: list[int]) -> list[tuple[int, int]]:
+    """Runs of meeting numbers missing between the first and the last held: [(8701, 8701), ...]."""
+    return [(a + 1, b - 1) for a, b in zip(numbers, numbers[1:], strict=False) if b - a > 1]
 
 
 RESOLUTION_SORTS = {
