@@ -123,6 +123,18 @@ STORAGES = {
     },
 }
 
+# Fetching new records (archive/fetching.py, docs/fetching.md). {symbol} is url-quoted (S%2FPV.8698).
+RECORD_PDF_URL = os.environ.get(
+    "RECORD_PDF_URL", "https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
+)
+FETCH_USER_AGENT = os.environ.get(
+    "FETCH_USER_AGENT", "CouncilArchive/1.0 (research archive of Security Council records; fetches public S/PV PDFs)"
+)
+FETCH_RATE_SECONDS = float(os.environ.get("FETCH_RATE_SECONDS", "5"))
+FETCH_RETRIES = int(os.environ.get("FETCH_RETRIES", "3"))
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "60"))
+FETCH_BACKOFF_SECONDS = float(os.environ.get("FETCH_BACKOFF_SECONDS", "10"))
+
 # Where the full-text index lives (used by the search engine).
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search_index"))
 # Full-text search: haystack over the project's own Whoosh engine (docs/search.md).

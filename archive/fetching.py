@@ -1,0 +1,161 @@
+"""Fetching new verbatim records by symbol from the UN's document system, then importing them.
+
+The address of a record's English PDF comes from one setting, ``RECORD_PDF_URL`` (placeholders
+``{symbol}``, url-quoted, and ``{number}``). Requests go out one at a time at a modest rate with a
+descriptive User-Agent; a server error, a time-out or a truncated body is retried with back-off; a
+404 means "not published (yet)". A download is checked to be a whole PDF before the normal import
+service reads it, so a failed or partial download never leaves a partial meeting.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.client import HTTPException, IncompleteRead
+from pathlib import Path
+
+from django.conf import settings
+
+from .importing import ImportSummary, import_paths
+from .models import Meeting
+
+SYMBOL_RE = re.compile(r"^(?:S/PV\.)?(\d{1,5})(?:\s*-\s*(?:S/PV\.)?(\d{1,5}))?$", re.I)
+MAX_RANGE = 500
+
+
+class FetchError(Exception):
+    """A record could not be fetched (after the retries)."""
+
+
+class NotPublished(FetchError):
+    """The server has no such record (404)."""
+
+
+@dataclass
+class FetchSummary:
+    fetched: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    imports: list[ImportSummary] = field(default_factory=list)
+
+
+def parse_symbols(values: Iterable[str]) -> list[int]:
+    """"S/PV.8698", "8698", "S/PV.8700-8710" -> meeting numbers, in order, without repeats."""
+    numbers: list[int] = []
+    for value in values:
+        m = SYMBOL_RE.match(value.strip())
+        if not m:
+            raise ValueError(f"not a meeting symbol or range: {value!r} (e.g. S/PV.8698 or S/PV.8700-8710)")
+        first = int(m.group(1))
+        last = int(m.group(2) or first)
+        if last < first or last - first > MAX_RANGE:
+            raise ValueError(f"bad range {value!r} (at most {MAX_RANGE} meetings, first <= last)")
+        numbers.extend(n for n in range(first, last + 1) if n not in numbers)
+    return numbers
+
+
+def record_url(number: int) -> str:
+    symbol = f"S/PV.{number}"
+    return settings.RECORD_PDF_URL.format(symbol=urllib.parse.quote(symbol, safe=""), number=number)
+
+
+def download(url: str, target: Path, *, retries: int, timeout: float, backoff: float,
+             sleep: Callable[[float], None] = time.sleep) -> None:
+    """Download ``url`` to ``target`` whole, or raise NotPublished / FetchError."""
+    last_error = ""
+    for attempt in range(retries + 1):
+        if attempt:
+            sleep(backoff * 2 ** (attempt - 1))
+        request = urllib.request.Request(url, headers={"User-Agent": settings.FETCH_USER_AGENT})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) from settings
+                expected = response.headers.get("Content-Length")
+                data = response.read()
+            if expected is not None and len(data) != int(expected):
+                raise IncompleteRead(data, int(expected) - len(data))
+            if not data.startswith(b"%PDF"):
+                raise FetchError(f"{url}: not a PDF (starts with {data[:8]!r})")
+            if b"%%EOF" not in data[-2048:]:
+                raise IncompleteRead(data)
+            target.write_bytes(data)
+            return
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                raise NotPublished(f"{url}: not published (404)") from exc
+            last_error = f"HTTP {exc.code}"
+            if exc.code < 500 and exc.code != 429:
+                break
+        except IncompleteRead:
+            last_error = "truncated download"
+        except (TimeoutError, urllib.error.URLError, HTTPException, OSError) as exc:
+            last_error = f"{type(exc).__name__}: {exc}"
+    raise FetchError(f"{url}: {last_error} after {retries + 1} attempts")
+
+
+def newest_meeting_number() -> int | None:
+    return Meeting.objects.filter(number__isnull=False).order_by("-number").values_list("number", flat=True).first()
+
+
+def fetch_records(
+    numbers: Iterable[int] = (),
+    *,
+    since_last: bool = False,
+    force: bool = False,
+    rate: float | None = None,
+    retries: int | None = None,
+    timeout: float | None = None,
+    backoff: float | None = None,
+    limit: int = 50,
+    progress: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FetchSummary:
+    """Fetch and import the given meetings; with ``since_last``, the meetings after the newest in
+    the archive, until the first one not published (at most ``limit``)."""
+    rate = settings.FETCH_RATE_SECONDS if rate is None else rate
+    retries = settings.FETCH_RETRIES if retries is None else retries
+    timeout = settings.FETCH_TIMEOUT_SECONDS if timeout is None else timeout
+    backoff = settings.FETCH_BACKOFF_SECONDS if backoff is None else backoff
+    summary = FetchSummary()
+    queue = list(numbers)
+    if since_last:
+        newest = newest_meeting_number() or 0
+        queue.extend(range(newest + 1, newest + 1 + limit))
+    existing = set(Meeting.objects.filter(number__in=queue, resumption__isnull=True, source_kind="pdf")
+                   .values_list("number", flat=True))
+    first = True
+    with tempfile.TemporaryDirectory(prefix="fetch-records-") as folder:
+        for number in queue:
+            symbol = f"S/PV.{number}"
+            if number in existing and not force:
+                summary.skipped.append(symbol)
+                continue
+            if not first and rate:
+                sleep(rate)
+            first = False
+            target = Path(folder) / f"S_PV.{number}_E.pdf"
+            try:
+                download(record_url(number), target, retries=retries, timeout=timeout, backoff=backoff, sleep=sleep)
+            except NotPublished:
+                summary.missing.append(symbol)
+                if since_last:
+                    break
+                continue
+            except FetchError as exc:
+                summary.errors.append(str(exc))
+                continue
+            result = import_paths([str(target)], command="fetch_records")
+            summary.imports.append(result)
+            if result.errors:
+                summary.errors.extend(result.errors)
+            else:
+                summary.fetched.append(symbol)
+            if progress:
+                progress(symbol)
+    return summary

@@ -1,0 +1,126 @@
+"""fetch_records end to end against a real HTTP server on localhost serving real records, and
+answering 404, 500, slowly and with truncated bodies."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.fetching import fetch_records, parse_symbols
+from archive.models import ImportRun, Meeting, Statement
+
+from .conftest import SAMPLE
+
+pytestmark = pytest.mark.django_db
+RECORDS = {8698: SAMPLE / "records" / "S_PV.8698_E.pdf", 8700: SAMPLE / "records" / "S_PV.8700_E.pdf",
+           8708: SAMPLE / "records" / "S_PV.8708_E.pdf"}
+
+
+class RecordServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.behaviour: dict[int, list[str]] = {}  # number -> what to answer, request by request
+        self.requests: list[tuple[str, str]] = []
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: RecordServer
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.server.requests.append((self.path, self.headers.get("User-Agent", "")))
+        number = int(self.path.rsplit("/", 1)[1])
+        plan = self.server.behaviour.get(number, [])
+        action = plan.pop(0) if plan else "ok"
+        if number not in RECORDS or action == "404":
+            self.send_error(404)
+            return
+        if action == "500":
+            self.send_error(500)
+            return
+        if action == "slow":
+            time.sleep(1.5)
+        data = RECORDS[number].read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 2] if action == "truncated" else data)
+
+
+@pytest.fixture
+def server(settings):
+    srv = RecordServer()
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    settings.RECORD_PDF_URL = f"http://127.0.0.1:{srv.server_address[1]}/pdf/{{number}}"
+    settings.FETCH_RATE_SECONDS = 0
+    settings.FETCH_BACKOFF_SECONDS = 0.01
+    settings.FETCH_TIMEOUT_SECONDS = 1
+    settings.FETCH_RETRIES = 2
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_symbols_and_ranges():
+    assert parse_symbols(["S/PV.8698", "8700-8702", "S/PV.8698"]) == [8698, 8700, 8701, 8702]
+    with pytest.raises(ValueError):
+        parse_symbols(["S/2020/1"])
+    with pytest.raises(ValueError):
+        parse_symbols(["S/PV.9000-8000"])
+
+
+def test_fetch_imports_records_with_a_descriptive_user_agent(server):
+    summary = fetch_records([8698, 8700])
+    assert summary.fetched == ["S/PV.8698", "S/PV.8700"] and summary.errors == []
+    assert Meeting.objects.get(slug="8700").statements.count() == 23
+    assert all("CouncilArchive" in ua for _path, ua in server.requests)
+    assert ImportRun.objects.filter(command="fetch_records").count() == 2
+    again = fetch_records([8698])
+    assert again.skipped == ["S/PV.8698"] and len(server.requests) == 2  # already imported: not asked
+
+
+def test_server_errors_and_slowness_are_retried(server):
+    server.behaviour[8700] = ["500", "slow"]  # then ok
+    summary = fetch_records([8700])
+    assert summary.fetched == ["S/PV.8700"]
+    assert len(server.requests) == 3
+
+
+def test_truncated_or_failing_downloads_store_nothing(server):
+    server.behaviour[8700] = ["truncated", "truncated", "truncated"]
+    server.behaviour[8698] = ["500", "500", "500"]
+    summary = fetch_records([8700, 8698])
+    assert len(summary.errors) == 2
+    assert "truncated" in summary.errors[0] and "HTTP 500" in summary.errors[1]
+    assert Meeting.objects.count() == 0 and Statement.objects.count() == 0
+
+
+def test_since_last_stops_at_the_first_unpublished(server):
+    fetch_records([8698])
+    # 8699 is not served (404): nothing after the newest is published yet
+    summary = fetch_records(since_last=True)
+    assert summary.missing == ["S/PV.8699"] and summary.fetched == []
+    fetch_records([8700])
+    server.behaviour[8701] = ["404"]
+    summary = fetch_records(since_last=True)
+    assert summary.missing == ["S/PV.8701"]
+
+
+def test_command(server, capsys):
+    call_command("fetch_records", "S/PV.8708")
+    assert "1 fetched and imported" in capsys.readouterr().out
+    server.behaviour[8700] = ["500", "500", "500"]
+    with pytest.raises(CommandError):
+        call_command("fetch_records", "S/PV.8700")
+    with pytest.raises(CommandError):
+        call_command("fetch_records")
