@@ -274,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg", help="PostgreSQL URL for the comparison (a scratch table is made and dropped)")
     parser.add_argument("--no-sql", action="store_true", help="skip the FTS5 and PostgreSQL comparisons")
     parser.add_argument("--keep", help="keep the database and index in this folder (reused if it exists)")
+    parser.add_argument("--reuse-index", action="store_true", help="with --keep: time queries on the kept index")
     args = parser.parse_args(argv)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="search-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -299,14 +300,17 @@ def main(argv: list[str] | None = None) -> int:
         build_archive(args.statements)
     total = Statement.objects.count()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    count = upkeep.rebuild()
-    seconds = time.perf_counter() - started
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    size = folder_size(get_backend().index_path)
-    print(f"\n{total} statements. Index: {count} documents in {seconds:.1f} s = {count / seconds:.0f} statements/s, "
-          f"{size / 2**20:.1f} MB on disk, peak memory {rss_after / 1024:.0f} MB "
-          f"(before indexing {rss_before / 1024:.0f} MB)")
+    if args.reuse_index and get_backend().has_index():
+        print(f"\n{total} statements. Index reused: {folder_size(get_backend().index_path) / 2**20:.1f} MB on disk")
+    else:
+        started = time.perf_counter()
+        count = upkeep.rebuild()
+        seconds = time.perf_counter() - started
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        size = folder_size(get_backend().index_path)
+        print(f"\n{total} statements. Index: {count} documents in {seconds:.1f} s = {count / seconds:.0f} statements/s,"
+              f" {size / 2**20:.1f} MB on disk, peak memory {rss_after / 1024:.0f} MB "
+              f"(before indexing {rss_before / 1024:.0f} MB)")
 
     qs = queries(args.queries)
     client = Client()

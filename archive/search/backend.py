@@ -42,7 +42,7 @@ from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.qparser import QueryParser
 from whoosh.query import And as WhooshAnd
 from whoosh.query import NullQuery
-from whoosh.sorting import Count, FieldFacet
+from whoosh.sorting import Count, FieldFacet, FunctionFacet
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +117,41 @@ def snippet(text: str, words: Iterable[str], *, top: int = 2, maxchars: int = 22
     terms = analysed_terms(words)
     if not terms or not text:
         return ""
+    # Analysing a whole long statement is most of the cost: first keep the paragraphs that can
+    # hold a match (a stem is nearly always a prefix of the word it came from), the whole text
+    # when none seems to.
+    lowered = [(p, p.lower()) for p in text.split("\n\n")]
+    likely = [p for p, low in lowered if any(t in low for t in terms)]
+    if likely:
+        text = "\n\n".join(likely[: top + 1])
     return highlight(text, terms, TEXT_ANALYZER, ContextFragmenter(maxchars=maxchars, surround=60),
                      SnippetFormatter(), top=top)
+
+
+# A pseudo-facet: delegations of the matches, the chair's procedural turns left out ("who says this
+# most"), counted in the same pass as the other facets instead of by a second search.
+SUBSTANTIVE_DELEGATIONS = "delegation_substantive"
+
+
+def _substantive_delegation_facet() -> FunctionFacet:
+    columns: dict[int, tuple] = {}
+
+    def key(segment_searcher, docid):
+        reader = segment_searcher.reader()
+        cols = columns.get(id(reader))
+        if cols is None:
+            cols = columns[id(reader)] = (
+                reader.column_reader("delegation_exact"), reader.column_reader("procedural"),
+            )
+        delegation, procedural = cols
+        if procedural[docid] in ("1", b"1"):
+            return None
+        value = delegation[docid]
+        if isinstance(value, bytes):
+            value = value.decode()
+        return value or None
+
+    return FunctionFacet(key, maptype=Count)
 
 
 class _SearcherCache(threading.local):
@@ -355,10 +388,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             names = [s.lstrip("-") for s in sort_by]
             reverse = sort_by[0].startswith("-")
             sortedby = names[0] if len(names) == 1 else names
-        groupedby = []
+        groupedby = {}
         for name in facets or ():
-            multi = isinstance(self.schema[name], KEYWORD)
-            groupedby.append(FieldFacet(name, allow_overlap=multi, maptype=Count))
+            if name == SUBSTANTIVE_DELEGATIONS:
+                groupedby[name] = _substantive_delegation_facet()
+            else:
+                multi = isinstance(self.schema[name], KEYWORD)
+                groupedby[name] = FieldFacet(name, allow_overlap=multi, maptype=Count)
 
         page_num, page_length = self.calculate_page(start_offset, end_offset)
         results = searcher.search(query, limit=page_num * page_length, sortedby=sortedby, reverse=reverse,
