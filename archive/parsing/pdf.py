@@ -113,19 +113,20 @@ def _page_runs(page: pdfium.PdfPage) -> tuple[list[_Run], float, float]:
     return runs, width, height
 
 
-def _rows(runs: list[_Run]) -> list[str]:
-    """Group runs into printed rows (whole page width), top to bottom."""
+def _group_rows(runs: list[_Run]) -> list[list[_Run]]:
+    """Runs sharing a baseline (within 3.5 pt), top to bottom, each row left to right."""
     rows: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (-r.bottom, r.left)):
         if rows and abs(rows[-1][0].bottom - run.bottom) < 3.5:
             rows[-1].append(run)
         else:
             rows.append([run])
-    out = []
-    for row in rows:
-        row.sort(key=lambda r: r.left)
-        out.append(" ".join(r.text.strip() for r in row).replace(SOFT_HYPHEN, "-"))
-    return out
+    return [sorted(row, key=lambda r: r.left) for row in rows]
+
+
+def _rows(runs: list[_Run]) -> list[str]:
+    """The printed rows of a page across its whole width (the cover page), top to bottom."""
+    return [" ".join(r.text.strip() for r in row).replace(SOFT_HYPHEN, "-") for row in _group_rows(runs)]
 
 
 @dataclass
@@ -167,15 +168,9 @@ def _body_lines(runs: list[_Run], width: float, height: float, page: int) -> lis
 
 
 def _column_lines(runs: list[_Run], page: int) -> list[_BodyLine]:
-    rows: list[list[_Run]] = []
-    for run in sorted(runs, key=lambda r: (-r.bottom, r.left)):
-        if rows and abs(rows[-1][0].bottom - run.bottom) < 3.5:
-            rows[-1].append(run)
-        else:
-            rows.append([run])
     lines = []
-    for row in rows:
-        row = _drop_overprints(sorted(row, key=lambda r: r.left))
+    for row in _group_rows(runs):
+        row = _drop_overprints(row)
         text = "".join(r.text for r in row).strip().replace(SOFT_HYPHEN, "-")
         text = re.sub(r"\(\s*\(", "(", text)  # a parenthesis set twice across two runs
         bold = ""

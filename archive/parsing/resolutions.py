@@ -16,14 +16,10 @@ from pathlib import Path
 
 from archive.citations import Citation, find_citations
 
+from .corpus import decode_speech
 from .model import ParseError
+from .record import MONTHS
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        "January February March April May June July August September October November December".split(), start=1
-    )
-}
 FILENAME_RE = re.compile(r"S-RES-(\d+)\((\d{4})\)", re.I)
 TITLE_RE = re.compile(r"^\s*Resolution\s+(\d+)\s*(?:\([A-Z]\)\s*)?\((\d{4})\)", re.M)
 ADOPTED_RE = re.compile(
@@ -45,15 +41,13 @@ class ParsedResolution:
 
 
 def decode(data: bytes, *, path: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """UTF-8 (a BOM allowed) or Windows-1252, line ends made LF; NUL bytes refused."""
     if b"\x00" in data:
         raise ParseError("binary content (NUL byte), not a resolution text", path=path, line=1)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return decode_speech(data)
+    except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined (0x81, 0x8d, ...)
+        return data.decode("cp1252", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _date(day: str, month: str, year: str) -> dt.date | None:
