@@ -25,7 +25,7 @@ from .models import (
     StatementFlag,
 )
 from .rendering import citing_sentence, membership_rows
-from .stats import cached
+from .stats import cached, summary_version
 
 PAGE_SIZE = 25
 ROLE_VALUES = {value for value, _ in ROLE_CHOICES}
@@ -112,11 +112,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.with_statement_counts()
     if selected is not None:
         meetings = meetings.filter(date__year=selected)
-    months: dict[str, list] = {}
-    for meeting in meetings:
-        label = meeting.date.strftime("%B %Y") if meeting.date else "Undated"
-        months.setdefault(label, []).append(meeting)
-    return render(request, "archive/meeting_list.html", {"years": years, "year": selected, "months": months})
+    def months() -> dict[str, list]:  # read only when the rendered list is not cached
+        by_month: dict[str, list] = {}
+        for meeting in meetings:
+            by_month.setdefault(meeting.date.strftime("%B %Y") if meeting.date else "Undated", []).append(meeting)
+        return by_month
+
+    context = {"years": years, "year": selected, "months": months, "summary_version": summary_version()}
+    return render(request, "archive/meeting_list.html", context)
 
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -238,6 +241,7 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "role": role,
         "topic": topic,
         "roles": ROLE_CHOICES,
+        "summary_version": summary_version(),
     }
     return render(request, "archive/delegation_detail.html", context)
 
@@ -266,6 +270,7 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "names": speaker.names.all(),
         "page": _statement_page(request, speaker.statements.newest_first(), count=speaker.statement_count),
         "spans": spans,
+        "summary_version": summary_version(),
     }
     return render(request, "archive/speaker_detail.html", context)
 
@@ -378,6 +383,7 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "paragraphs": resolution.linked_paragraphs() if resolution.text else [],
         "vote_grid": _vote_grid(resolution.vote),
         "explanations": explanations,
+        "summary_version": summary_version(),
     }
     return render(request, "archive/resolution_detail.html", context)
 
