@@ -113,7 +113,12 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
         }
         # Pages other engineers add as they land: tested once they answer.
         client = Client()
-        for name, path in {"countries": "/countries/", "speakers": "/speakers/", "search": "/search/?q=humanitarian"}.items():
+        for name, path in {
+            "countries": "/countries/",
+            "speakers": "/speakers/",
+            "search": "/search/?q=humanitarian",
+            "about-data": "/about/data/",
+        }.items():
             if client.get(path).status_code == 200:
                 pages[name] = path
         server = LiveServer("localhost")
