@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from archive import deploy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
 
@@ -51,11 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "haystack",
+    "csp",
+    "django_ratelimit",
     "archive.apps.ArchiveConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -89,6 +95,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'archive.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -148,14 +155,39 @@ OFFICIAL_DOCUMENT_URL = os.environ.get(
     "OFFICIAL_DOCUMENT_URL", "https://docs.un.org/en/{symbol}"
 )
 
+# Production hardening (docs/operations.md). HTTPS settings apply when DEBUG is off.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a TLS-terminating proxy that sets this header (and strips it from clients): "X-Forwarded-Proto".
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = deploy.content_security_policy(OFFICIAL_DOCUMENT_URL)
+
+# Caches: Redis at CACHE_URL (or REDIS_URL) when set; else files in var/cache (production) or memory
+# (DEBUG). Rate-limit counters use the "ratelimit" cache. Choice explained in archive/deploy.py.
+CACHES, SILENCED_SYSTEM_CHECKS = deploy.caches(
+    os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""),
+    debug=DEBUG,
+    cache_dir=Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache")),
+    max_entries=int(os.environ.get("CACHE_MAX_ENTRIES", "20000")),
+)
+# Per-client limits (archive/ratelimits.py): "N/s", "N/m", "N/h" or "N/d" per IP address.
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "archive.ratelimits.too_many_requests"
+SEARCH_RATE = os.environ.get("SEARCH_RATE", "120/m")
+ALERT_SIGNUP_RATE = os.environ.get("ALERT_SIGNUP_RATE", "10/h")
+# Only behind a proxy that sets it: the header holding the client's address ("X-Forwarded-For").
+RATELIMIT_TRUSTED_PROXY_HEADER = os.environ.get("RATELIMIT_TRUSTED_PROXY_HEADER", "")
+if RATELIMIT_TRUSTED_PROXY_HEADER:
+    RATELIMIT_IP_META_KEY = "archive.ratelimits.client_ip"
 
 LOGGING = {
     "version": 1,

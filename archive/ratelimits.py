@@ -1,0 +1,59 @@
+"""Per-client rate limits (django-ratelimit) and the page a client sees past its limit.
+
+``limit("search", "SEARCH_RATE")`` decorates a view: each client (by IP address) gets at most the
+rate that setting names ("120/m"); past it the view is not run and the client gets HTTP 429 with
+Retry-After. The counters live in the ``ratelimit`` cache (settings ``CACHES``, docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+from django_ratelimit.decorators import ratelimit
+
+KEY = "ip"
+DEFAULT_RETRY_AFTER = 60  # seconds, for a limit this module did not set (no window known)
+
+
+def limit(group: str, setting: str):
+    """At most ``settings.<setting>`` requests per client to the decorated view, else 429."""
+
+    def rate(_group: str, request: HttpRequest) -> str:
+        value = getattr(settings, setting)
+        request.rate_limit = (group, value)  # read back by too_many_requests for Retry-After
+        return value
+
+    return ratelimit(group=group, key=KEY, rate=rate, block=True)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """RATELIMIT_IP_META_KEY when RATELIMIT_TRUSTED_PROXY_HEADER is set: the client address the
+    trusted proxy put in that header. For a list (X-Forwarded-For) the last address, the one the
+    proxy added; a client can forge the ones before it. The peer address where the header is
+    missing or is not an address."""
+    meta_key = "HTTP_" + settings.RATELIMIT_TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+    addresses = [part.strip() for part in request.META.get(meta_key, "").split(",") if part.strip()]
+    if addresses:
+        try:
+            return str(ipaddress.ip_address(addresses[-1]))
+        except ValueError:  # not an address: the peer's
+            return request.META["REMOTE_ADDR"]
+    return request.META["REMOTE_ADDR"]
+
+
+def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """RATELIMIT_VIEW: HTTP 429, a page saying when to try again, and Retry-After."""
+    retry_after = DEFAULT_RETRY_AFTER
+    limited = getattr(request, "rate_limit", None)
+    if limited is not None:
+        group, rate = limited
+        usage = get_usage(request, group=group, key=KEY, rate=rate, increment=False)
+        if usage is not None:
+            retry_after = max(1, usage["time_left"])
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
