@@ -1,0 +1,315 @@
+"""Load test: gunicorn in production mode over PostgreSQL on loopback, 50 readers browsing and
+searching for 60 s (locust, headless); prints throughput, p50/p95/p99 and errors.
+
+    python bench/load_test.py --database-url postgres://postgres@127.0.0.1:5432/council_archive_load
+        [--users 50] [--duration 60] [--workers 3] [--wait 0.5 2] [--reuse] [--folder var/load-test]
+
+Setting up (skipped with --reuse when the database already holds the data): the database is
+created if missing and emptied, migrated, the shared 2020 records imported (`import_records
+../shared/data/unsc-2020`), the shared resolutions loaded (`load_resolutions`), the search index
+built and the static files collected, into --folder. Then gunicorn starts (gunicorn.conf.py, DEBUG=0,
+the file cache in --folder) on a free loopback port; a short warm-up opens each page type once per
+worker; locust runs the readers of bench/locustfile.py against it. The search rate limit is raised
+for this run (SEARCH_RATE=1000000/m): every reader comes from 127.0.0.1, and the limit is per client.
+
+Exit status 1 when any request failed or p95 is over the target (200 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+BIN = Path(sys.executable).parent
+TARGET_P95_MS = 200.0
+
+# Searches readers type: words, phrases, boolean, filters, and pages/sorts of results.
+SEARCHES = [
+    "q=humanitarian",
+    "q=humanitarian+access",
+    "q=%22rule+of+law%22",
+    "q=climate+OR+environment",
+    "q=sanctions+-Iran",
+    "q=%28Syria+OR+Yemen%29+humanitarian",
+    "q=ceasefire+country%3AFrance",
+    "q=peacekeeping+country%3A%22Russian+Federation%22",
+    "q=women+peace+security",
+    "q=children+armed+conflict",
+    "q=terrorism+year%3A2020",
+    "q=pandemic+date%3A2020-03..2020-06",
+    "q=COVID-19",
+    "q=Libya+role%3Apresident",
+    "q=elections+language%3AFrench",
+    "q=resolution%3A2532",
+    "q=Afghanistan+peace+process",
+    "q=Colombia+peace+agreement",
+    "q=South+Sudan&sort=date",
+    "q=humanitarian&page=2",
+    "q=Iraq+country%3AUnited+States",
+    "q=chemical+weapons",
+    "q=Golan",
+    "q=Somalia+AMISOM",
+    "q=sexual+violence",
+    "q=Myanmar+Rohingya",
+    "q=Venezuela",
+    "q=nuclear+non-proliferation",
+    "q=refugees+Lebanon",
+    "q=Mali+MINUSMA+year%3A2020",
+    "q=S%2FRES%2F2334+%282016%29",
+    "q=climate+security&sort=date",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(args, folder: Path, port: int) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "archive.settings",
+        "DATABASE_URL": args.database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; a proxy would terminate TLS
+        "SEARCH_INDEX_DIR": str(folder / "search_index"),
+        "STATIC_ROOT": str(folder / "static"),
+        "ARCHIVE_VAR_DIR": str(folder / "var"),
+        "SEARCH_RATE": "1000000/m",
+        "ALERT_SIGNUP_RATE": "1000000/m",
+        "WEB_CONCURRENCY": str(args.workers),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def set_up(reuse: bool) -> None:
+    from django.core.management import CommandError, call_command
+
+    from archive.models import Meeting
+
+    call_command("migrate", verbosity=0)
+    if reuse and Meeting.objects.exists():
+        print(f"reusing the database ({Meeting.objects.count()} meetings)")
+    else:
+        started = time.perf_counter()
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("import_records", str(SHARED / "unsc-2020"), verbosity=0)
+        try:  # one shared file is known to be misnamed: reported, the others loaded
+            call_command("load_resolutions", str(SHARED / "unsc-resolutions-1946-2015" / "resolutions"),
+                         keep_going=True, no_progress=True, verbosity=0)
+        except CommandError as exc:
+            print(f"load_resolutions: {exc}")
+        call_command("rebuild_search_index", verbosity=0)
+        print(f"set up the database and the search index in {time.perf_counter() - started:.0f} s")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def plan(seed: int = 8) -> dict[str, list[str]]:
+    """Real URLs of each page type, a random sample where there are many."""
+    from archive.models import Delegation, Meeting, Resolution, Speaker, Statement
+
+    rng = random.Random(seed)
+
+    def sample(objects, n: int) -> list[str]:
+        objects = list(objects)
+        return [o.get_absolute_url() for o in rng.sample(objects, min(n, len(objects)))]
+
+    years = sorted({d.year for d in Meeting.objects.dates("date", "year")})
+    urls = {
+        "lists": ["/meetings/", "/countries/", "/speakers/", "/resolutions/"] + [f"/meetings/?year={y}" for y in years],
+        "meeting": sample(Meeting.objects.all(), 300),
+        "statement": sample(Statement.objects.select_related("meeting"), 1000),
+        "country": sample(Delegation.objects.filter(statement_count__gt=0), 300),
+        "speaker": sample(Speaker.objects.filter(statement_count__gt=0), 500),
+        "resolution": sample(Resolution.objects.filter(citation_count__gt=0), 300),
+        "search": ["/search/?" + q for q in SEARCHES],
+    }
+    for kind, found in urls.items():
+        if not found:
+            raise SystemExit(f"no {kind} URL in the database: was the data imported?")
+    return urls
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer {url} within {seconds:.0f} s")
+
+
+def warm_up(base: str, urls: dict[str, list[str]], workers: int) -> None:
+    """Each page type and a few searches, about once per worker (opens each worker's searcher)."""
+    for _ in range(workers):
+        for kind, found in urls.items():
+            for url in found[:3] if kind == "search" else found[:1]:
+                with urllib.request.urlopen(base + url, timeout=60) as response:
+                    response.read()
+
+
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
+
+
+def report(results: list, duration: float) -> dict:
+    times = [r[1] for r in results]
+    failed = [r for r in results if r[3] or r[2] != 200]
+    summary = {
+        "requests": len(results),
+        "throughput_rps": round(len(results) / duration, 1),
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "p99_ms": round(percentile(times, 99), 1),
+        "max_ms": round(max(times), 1),
+        "errors": len(failed),
+        "by_page": {},
+    }
+    print(f"\n{'page':<12}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for name in sorted({r[0] for r in results}):
+        mine = [r for r in results if r[0] == name]
+        t = [r[1] for r in mine]
+        row = {"requests": len(mine), "p50_ms": round(percentile(t, 50), 1), "p95_ms": round(percentile(t, 95), 1),
+               "p99_ms": round(percentile(t, 99), 1), "errors": sum(1 for r in failed if r[0] == name)}
+        summary["by_page"][name] = row
+        print(f"{name:<12}{row['requests']:>9}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}{row['errors']:>8}")
+    print(
+        f"{'all':<12}{summary['requests']:>9}{summary['p50_ms']:>9}{summary['p95_ms']:>9}{summary['p99_ms']:>9}"
+        f"{summary['errors']:>8}"
+    )
+    print(f"\nthroughput {summary['throughput_rps']} requests/s over {duration:.0f} s; max {summary['max_ms']} ms")
+    for r in failed[:10]:
+        print(f"error: {r[0]} HTTP {r[2]} {r[3]}")
+    return summary
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def busiest_processes() -> str:
+    """The processes using the most CPU now (what shares the machine with the test)."""
+    out = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu"], capture_output=True, text=True, check=True)
+    return ", ".join(" ".join(line.split()[::-1]) + "%" for line in out.stdout.splitlines()[1:9])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/council_archive_load")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--wait", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
+                        help="seconds a reader pauses between pages")
+    parser.add_argument("--reuse", action="store_true", help="keep the database and index when they hold data")
+    parser.add_argument("--folder", default=str(ROOT / "var" / "load-test"), help="index, static files, cache")
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args(argv)
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("the load test runs against PostgreSQL: --database-url postgres://...")
+
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = production_env(args, folder, port)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    ensure_database(args.database_url)
+    import django
+
+    django.setup()
+    set_up(args.reuse)
+    urls = plan()
+    from django.db import connections
+
+    connections.close_all()
+
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=os.environ.copy())
+    try:
+        wait_until_up(base + "/", server)
+        warm_up(base, urls, args.workers)
+        with tempfile.TemporaryDirectory(prefix="load-test-") as tmp:
+            plan_file, results_file = Path(tmp) / "plan.json", Path(tmp) / "results.json"
+            plan_file.write_text(json.dumps(urls), encoding="utf-8")
+            load_before = os.getloadavg()
+            print(f"load average before: {load_before[0]:.2f}; busiest: {busiest_processes()}")
+            print(f"{args.users} readers for {args.duration} s against gunicorn ({args.workers} workers) at {base}, "
+                  f"pauses {args.wait[0]}-{args.wait[1]} s")
+            cpu_before = cpu_seconds(server.pid)
+            started = time.monotonic()
+            subprocess.run(
+                [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
+                 "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.duration}s",
+                 "--host", base, "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+                cwd=ROOT,
+                env=os.environ | {"LOAD_TEST_PLAN": str(plan_file), "LOAD_TEST_RESULTS": str(results_file),
+                                  "LOAD_TEST_WAIT": f"{args.wait[0]},{args.wait[1]}"},
+                check=True,
+                capture_output=True,  # locust's own table (approximate percentiles); ours is below
+            )
+            duration = time.monotonic() - started
+            server_cpu = cpu_seconds(server.pid) - cpu_before
+            results = json.loads(results_file.read_text(encoding="utf-8"))
+        print(f"load average after: {os.getloadavg()[0]:.2f}; busiest: {busiest_processes()}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    summary = report(results, min(duration, args.duration))
+    summary |= {"users": args.users, "duration_s": args.duration, "workers": args.workers, "wait_s": list(args.wait),
+                "load_average_before": round(load_before[0], 2),
+                "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, summary["requests"]), 1)}
+    print(f"gunicorn CPU time: {server_cpu:.1f} s, {summary['server_cpu_ms_per_request']} ms per request "
+          f"(on an idle machine, 2 cores serve at most about {2000 / max(0.1, summary['server_cpu_ms_per_request']):.0f}"
+          " requests/s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    met = summary["errors"] == 0 and summary["p95_ms"] <= TARGET_P95_MS
+    print(f"target (0 errors, p95 <= {TARGET_P95_MS:.0f} ms): {'met' if met else 'NOT met'}")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
