@@ -214,24 +214,50 @@ def report(results: list, duration: float) -> dict:
     return summary
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children so far, from /proc."""
+def process_cpu() -> dict[int, tuple[str, float]]:
+    """Every process now: pid -> (who it is, CPU seconds used so far), from /proc.
+
+    Who: "gunicorn", "locust", "PostgreSQL <database>", or the work tree it runs in and its name
+    (what else shares the machine during the run)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for p in pids:
-        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(") ", 1)
+            fields = rest.split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+            cwd = os.readlink(entry / "cwd")
+        except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError, ValueError):
+            continue  # ended while being read, or a kernel thread
+        seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        if cmdline[:1] == ["postgres:"] and len(cmdline) > 4:
+            who = f"PostgreSQL {cmdline[4]}"
+        elif any("gunicorn" in part for part in cmdline[:2]) or any("locust" in part for part in cmdline[:2]):
+            who = f"{Path(cwd).name}: {'gunicorn' if 'gunicorn' in ' '.join(cmdline[:2]) else 'locust'}"
+        else:
+            who = f"{Path(cwd).name or cwd}: {comm}"
+        found[int(entry.name)] = (who, seconds)
+    return found
 
 
-def busiest_processes() -> str:
-    """The processes using the most CPU now (what shares the machine with the test)."""
-    out = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu"], capture_output=True, text=True, check=True)
-    return ", ".join(" ".join(line.split()[::-1]) + "%" for line in out.stdout.splitlines()[1:9])
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / ticks, sum(values[:8]) / ticks
+
+
+def cpu_during(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds used between two process_cpu() snapshots, by who (a process that ended is missed)."""
+    used: dict[str, float] = {}
+    for pid, (who, seconds) in after.items():
+        earlier = before.get(pid)
+        spent = seconds - earlier[1] if earlier and earlier[0] == who else seconds
+        used[who] = used.get(who, 0.0) + spent
+    return used
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,10 +301,10 @@ def main(argv: list[str] | None = None) -> int:
             plan_file, results_file = Path(tmp) / "plan.json", Path(tmp) / "results.json"
             plan_file.write_text(json.dumps(urls), encoding="utf-8")
             load_before = os.getloadavg()
-            print(f"load average before: {load_before[0]:.2f}; busiest: {busiest_processes()}")
+            print(f"load average before: {load_before[0]:.2f}")
             print(f"{args.users} readers for {args.duration} s against gunicorn ({args.workers} workers) at {base}, "
                   f"pauses {args.wait[0]}-{args.wait[1]} s")
-            cpu_before = cpu_seconds(server.pid)
+            processes_before, machine_before = process_cpu(), machine_cpu()
             started = time.monotonic()
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
@@ -291,9 +317,14 @@ def main(argv: list[str] | None = None) -> int:
                 capture_output=True,  # locust's own table (approximate percentiles); ours is below
             )
             duration = time.monotonic() - started
-            server_cpu = cpu_seconds(server.pid) - cpu_before
+            used = cpu_during(processes_before, process_cpu())
+            machine_after = machine_cpu()
             results = json.loads(results_file.read_text(encoding="utf-8"))
-        print(f"load average after: {os.getloadavg()[0]:.2f}; busiest: {busiest_processes()}")
+        busy, whole = (after - before for after, before in zip(machine_after, machine_before, strict=True))
+        server_cpu = used.get(f"{ROOT.name}: gunicorn", 0.0)
+        print(f"load average after: {os.getloadavg()[0]:.2f}; the machine's CPUs were {100 * busy / whole:.0f} % busy "
+              f"({busy:.0f} of {whole:.0f} CPU-s); CPU-s by process during the run:")
+        print("  " + ", ".join(f"{who} {s:.1f}" for who, s in sorted(used.items(), key=lambda x: -x[1]) if s >= 0.5))
     finally:
         server.terminate()
         server.wait(timeout=30)
