@@ -232,8 +232,8 @@ def process_cpu() -> dict[int, tuple[str, float]]:
         except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError, ValueError):
             continue  # ended while being read, or a kernel thread
         seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-        if cmdline[:1] == ["postgres:"] and len(cmdline) > 4:
-            who = f"PostgreSQL {cmdline[4]}"
+        if cmdline[:1] == ["postgres:"] and len(cmdline) > 3:  # postgres: 15/main: USER DATABASE HOST(PORT) ...
+            who = f"PostgreSQL {cmdline[3]}"
         elif any("gunicorn" in part for part in cmdline[:2]) or any("locust" in part for part in cmdline[:2]):
             who = f"{Path(cwd).name}: {'gunicorn' if 'gunicorn' in ' '.join(cmdline[:2]) else 'locust'}"
         else:

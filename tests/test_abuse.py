@@ -115,6 +115,21 @@ def test_search_past_its_rate_gets_429_with_retry_after_and_other_clients_do_not
     assert reader.get("/search/help/").status_code == 200
 
 
+def test_the_production_file_cache_counts_across_processes_sharing_its_folder(tmp_path):
+    """Production's default cache (files, no service): the counters are in the folder, so a
+    second cache object on it (as in another gunicorn worker) sees the same count."""
+    from archive.deploy import caches as production_caches
+
+    configured, _silenced = production_caches("", debug=False, cache_dir=tmp_path, max_entries=100)
+    with override_settings(CACHES=configured, SEARCH_RATE="2/m"):
+        reader = Client(REMOTE_ADDR="192.0.2.20")
+        assert [search(reader).status_code for _ in range(2)] == [200, 200]
+        assert list((tmp_path / "ratelimit").glob("*.djcache"))
+        caches["ratelimit"].close()
+        del caches["ratelimit"]  # a fresh cache object reads the same files
+        assert search(reader).status_code == 429
+
+
 @override_settings(SEARCH_RATE="2/m")
 def test_a_forwarded_address_is_ignored_unless_a_trusted_proxy_header_is_set():
     proxy = Client(REMOTE_ADDR="127.0.0.1")
