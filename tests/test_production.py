@@ -16,7 +16,11 @@ from .conftest import ROOT
 
 HOST = "archive.example.org"
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 30 + "-not-a-real-key-" + "y" * 30, "ALLOWED_HOSTS": HOST}
-SETTINGS_VARIABLES = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "REDIS_URL", "STATIC_ROOT", "SECURE_SSL_REDIRECT")
+SETTINGS_VARIABLES = (
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "REDIS_URL", "CACHE_DIR", "STATIC_ROOT", "OFFICIAL_DOCUMENT_URL",
+    "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+)
 
 
 def run(args: list[str], tmp_path, **env: str) -> subprocess.CompletedProcess:
