@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "haystack",
     "archive.apps.ArchiveConfig",
 ]
@@ -147,6 +148,9 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False  # no extra match-all search per que
 OFFICIAL_DOCUMENT_URL = os.environ.get(
     "OFFICIAL_DOCUMENT_URL", "https://docs.un.org/en/{symbol}"
 )
+
+# Where the site is served: makes links absolute in exported files and e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
