@@ -21,7 +21,7 @@ from archive.models import Citation, Delegation, Meeting, Resolution, Speaker, S
 from archive.opendata import sitemaps
 from archive.search import service, upkeep
 
-from .conftest import SAMPLE_RECORDS
+from .conftest import SAMPLE_RECORDS, point_search_index_at
 
 pytestmark = pytest.mark.django_db
 BASE = "http://testserver"
@@ -131,6 +131,16 @@ def test_search_feed_matches_the_search_page(client, archive):
     assert links(feed)[: len(outcome.hits)] == urls(h.statement for h in outcome.hits)
     assert client.get("/search/feed/").status_code == 404
     assert client.get("/search/feed/", {"q": "-Libya"}).status_code == 404  # only leaves out: refused
+
+
+def test_search_feed_and_export_without_an_index_say_so(client, archive, tmp_path):
+    previous = point_search_index_at(tmp_path / "never-built")
+    try:
+        for url in ("/search/feed/?q=ceasefire", "/search/export.csv?q=ceasefire"):
+            response = client.get(url)
+            assert response.status_code == 503 and b"rebuild_search_index" in response.content, url
+    finally:
+        point_search_index_at(previous)
 
 
 def test_feeds_read_a_bounded_number_of_queries(client, archive):

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 
 from archive.models import Citation, Meeting, Resolution, Statement
 
-CHUNK = 1000
+CHUNK = 500  # statements in memory at a time (their texts average some 4-10 kB)
 
 STATEMENT_FIELDS = [
     "id", "url", "meeting", "meeting_url", "date", "order", "speaker", "speaker_label", "delegation",
@@ -44,8 +44,14 @@ def _citations_prefetch() -> Prefetch:
 
 
 def statements_for_export(queryset: QuerySet) -> QuerySet:
-    """What a statement row needs, in as few queries per chunk as possible."""
-    return queryset.select_related("meeting", "speaker", "delegation").prefetch_related(_citations_prefetch())
+    """What a statement row needs, in two queries per chunk; the meeting's record (agenda, stage
+    directions, votes: large JSON, decoded again for every row) is left unread."""
+    return (
+        queryset.select_related("meeting", "speaker", "delegation")
+        .defer(*(f"meeting__{name}" for name in ("agenda", "stage_directions", "votes", "invitations", "warnings")))
+        .defer("chrono", "source_line")
+        .prefetch_related(_citations_prefetch())
+    )
 
 
 def iter_statements(queryset: QuerySet, *, chunk: int = CHUNK) -> Iterator[Statement]:

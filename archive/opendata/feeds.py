@@ -12,15 +12,17 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Citation, Delegation, Meeting, Resolution, Speaker, Statement
 from archive.search import query as ql
-from archive.search.matching import matching_ids
+from archive.search.matching import MissingIndex, matching_ids
 from archive.views import CitingStatementIds
+
+from .views import plain
 
 LIMIT = 50
 
@@ -139,6 +141,12 @@ class ResolutionFeed(NamedStatementFeed):
 
 class SearchFeed(NamedStatementFeed):
     """``/search/feed/?q=...``: the newest statements matching a query (the object is the query)."""
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except MissingIndex as exc:
+            return plain(str(exc), status=503)
 
     def get_object(self, request: HttpRequest) -> str:
         q = request.GET.get("q", "").strip()

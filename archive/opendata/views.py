@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from archive.models import Citation, Delegation, Resolution, Speaker, Statement
 from archive.search import query as ql
-from archive.search.matching import matching_ids
+from archive.search.matching import MissingIndex, matching_ids
 
 from . import exports
 
@@ -53,8 +53,14 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         ids = matching_ids(q, newest_first=request.GET.get("sort") == "newest")
     except ql.QueryError as exc:
-        return HttpResponse(f"The query cannot be read: {exc}\n", status=400, content_type="text/plain; charset=utf-8")
+        return plain(f"The query cannot be read: {exc}", status=400)
+    except MissingIndex as exc:
+        return plain(str(exc), status=503)
     return _stream(request, fmt, exports.iter_statement_ids(ids), "search")
+
+
+def plain(message: str, *, status: int) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 @require_GET
