@@ -279,6 +279,9 @@ def test_sitemap_index_pages_every_section(client, archive, monkeypatch):
         + [BASE + r.get_absolute_url() for r in Resolution.objects.all()]
     )
     assert sorted(found) == sorted(expected)
+    with CaptureQueriesContext(connection) as ctx:  # the index reads no section whole
+        client.get("/sitemap.xml")
+    assert len(ctx.captured_queries) <= 2 * len(sitemaps.SITEMAPS)
 
 
 def test_robots_txt(client, archive):

@@ -4,6 +4,7 @@ each paginated by Django's sitemaps framework (``?p=2``) at ``LIMIT`` URLs a pag
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from archive.models import Delegation, Meeting, Resolution, Speaker, Statement
 
@@ -14,7 +15,15 @@ class _Sitemap(Sitemap):
     limit = LIMIT
 
 
-class MeetingSitemap(_Sitemap):
+class _ImportedSitemap(_Sitemap):
+    """Pages that change when their meeting is imported again. The index's last-modified date
+    is one aggregate (Django's default would call ``lastmod`` on every item of the section)."""
+
+    def get_latest_lastmod(self):
+        return Meeting.objects.aggregate(latest=Max("imported_at"))["latest"]
+
+
+class MeetingSitemap(_ImportedSitemap):
     def items(self):
         return Meeting.objects.only("slug", "imported_at").order_by("pk")
 
@@ -22,7 +31,7 @@ class MeetingSitemap(_Sitemap):
         return item.imported_at
 
 
-class StatementSitemap(_Sitemap):
+class StatementSitemap(_ImportedSitemap):
     def items(self):
         return Statement.objects.select_related("meeting").only("order", "meeting__slug", "meeting__imported_at").order_by("pk")
 
