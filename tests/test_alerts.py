@@ -214,6 +214,15 @@ def test_sign_up_needs_a_csrf_token_a_valid_address_and_something_that_exists(in
     assert bad.status_code == 404 and b"not valid" in bad.content
 
 
+def test_subscriptions_in_the_admin(inbox, browser, admin_client):
+    imported("8698")
+    subscribed(browser, inbox, READER, "delegation", "fra")
+    listing = admin_client.get("/admin/archive/subscription/?q=reader")
+    assert listing.status_code == 200 and READER in listing.content.decode()
+    subscription = Subscription.objects.get()
+    assert admin_client.get(f"/admin/archive/subscription/{subscription.pk}/change/").status_code == 200
+
+
 def test_signing_up_again_sends_no_second_alert_and_reveals_nothing(inbox, browser):
     imported("8698")
     subscribed(browser, inbox, READER, "delegation", "fra")
