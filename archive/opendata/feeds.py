@@ -60,9 +60,6 @@ class StatementFeed(Feed):
     def item_author_name(self, item: Statement) -> str:
         return item.speaker_name
 
-    def item_author_link(self, item: Statement) -> str | None:
-        return item.speaker.get_absolute_url() if item.speaker_id else None
-
     def item_categories(self, item: Statement) -> list[str]:
         return [c for c in (item.delegation.name if item.delegation_id else "", item.get_role_display()) if c]
 
