@@ -354,3 +354,19 @@ class CorrectionAdmin(admin.ModelAdmin):
         if meeting is not None:
             apply_corrections(meeting)
             flag_statements(Statement.objects.filter(meeting=meeting))
+
+
+from .models import Subscription  # noqa: E402 - e-mail alerts (archive/alerts/)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """E-mail alerts: who follows what; delete one to stop it. Sign-ups come from the site's form."""
+
+    list_display = ("email", "kind", "target", "confirmed_at", "last_statement_id", "last_sent_at")
+    list_filter = ("kind", ("confirmed_at", admin.EmptyFieldListFilter))
+    search_fields = ("email", "target")
+    readonly_fields = ("created_at", "confirmed_at", "last_statement_id", "last_sent_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -580,3 +580,42 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"Correction of {self.meeting_slug}/{self.order}"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self) -> SubscriptionQuerySet:
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Subscription(models.Model):
+    """An e-mail address following a saved search, a delegation, a speaker or a resolution
+    (archive/alerts/). Nothing is sent until ``confirmed_at`` is set (double opt-in);
+    ``last_statement_id`` is the highest statement id already considered, so no statement is
+    sent twice."""
+
+    KINDS = [
+        ("search", "Search"),
+        ("delegation", "Delegation"),
+        ("speaker", "Speaker"),
+        ("resolution", "Resolution"),
+    ]
+    email = models.EmailField(db_index=True)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    target = models.CharField(
+        max_length=500, help_text="The query, delegation key, speaker slug or resolution number"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_statement_id = models.BigIntegerField(default=0, help_text="Statements up to this id were considered")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "kind", "target"], name="unique_subscription")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} follows {self.kind} {self.target}"

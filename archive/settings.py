@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "haystack",
     "csp",
     "django_ratelimit",
@@ -154,6 +155,19 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False  # no extra match-all search per que
 OFFICIAL_DOCUMENT_URL = os.environ.get(
     "OFFICIAL_DOCUMENT_URL", "https://docs.un.org/en/{symbol}"
 )
+
+# Where the site is served: makes links absolute in exported files and e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# E-mail alerts (archive/alerts/): outgoing mail, and sign-ups allowed per client address (django-ratelimit).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Council archive <alerts@localhost>")
 
 # Production hardening (docs/operations.md). HTTPS settings apply when DEBUG is off.
 if not DEBUG:

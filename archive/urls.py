@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("archive.opendata.urls")),
+    path("alerts/", include("archive.alerts.urls")),
     path("", include("archive.site_urls")),
 ]

@@ -102,5 +102,20 @@ def build_archive(target: int, *, log=print) -> int:
     return count
 
 
+def ensure_archive(target: int, *, log=print) -> int:
+    """Migrate, then build an archive of ``target`` statements unless the database holds enough
+    already (a kept one); an archive too small is emptied first. Returns the count."""
+    from django.core.management import call_command
+
+    from archive.models import Statement
+
+    call_command("migrate", verbosity=0)
+    if Statement.objects.count() < target:
+        if Statement.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
+        build_archive(target, log=log)
+    return Statement.objects.count()
+
+
 if __name__ == "__main__":
     sys.exit("use build_archive() from a benchmark script")

@@ -1,0 +1,28 @@
+"""python manage.py send_alerts
+
+Sends every confirmed e-mail alert what is new since the last run: one message per address,
+each statement once (archive/alerts/service.py). Run it after each import (cron, or after
+fetch_records). Also forgets sign-ups never confirmed within a week."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.alerts import service
+
+
+class Command(BaseCommand):
+    help = "E-mail what is new to every confirmed alert, once, grouped per address."
+
+    def handle(self, *args, **options) -> None:
+        forgotten = service.forget_unconfirmed()
+        run = service.send_alerts()
+        self.stdout.write(
+            f"Sent {run.messages} message{'s' if run.messages != 1 else ''} listing {run.statements} statement"
+            f"{'s' if run.statements != 1 else ''} ({run.subscriptions} subscriptions considered, statements up to "
+            f"id {run.upto}); {forgotten} unconfirmed sign-up{'s' if forgotten != 1 else ''} forgotten."
+        )
+        for failure in run.failures:
+            self.stderr.write(failure)
+        if run.failures:
+            raise CommandError(f"{len(run.failures)} alert(s) could not be worked out; they are kept for the next run")

@@ -1,0 +1,32 @@
+"""Every statement a query matches, as ids in time order: for feeds, exports and alerts, which
+need the whole result set (or its newest part) rather than one page with facets.
+
+Same query language and compilation as the search page (``query.parse``, ``query.to_sq``,
+``service.resolve_country``); the Whoosh searcher is asked for document ids only, sorted on the
+indexed ``chrono`` column, and the rows are read from the database by the caller in chunks."""
+
+from __future__ import annotations
+
+from haystack.constants import DJANGO_ID
+
+from . import query as ql
+from . import service
+from .backend import get_backend
+
+
+class MissingIndex(RuntimeError):
+    """The full-text index has not been built (manage.py rebuild_search_index)."""
+
+
+def matching_ids(text: str, *, newest_first: bool = True, limit: int | None = None) -> list[int]:
+    """Ids of the statements matching ``text`` (the site's query language), newest first by
+    default; ``limit``: only that many. Raises ``query.QueryError`` for a query that cannot be
+    read, ``MissingIndex`` when there is no index."""
+    compiled = ql.to_sq(ql.parse(text), resolve_country=service.resolve_country)
+    backend = get_backend()
+    searcher = backend.searcher()
+    if searcher is None:
+        raise MissingIndex(f"no search index at {backend.index_path}; run manage.py rebuild_search_index")
+    whoosh_query = backend.parser.parse(service._sqs(compiled.sq).query.build_query())
+    results = searcher.search(whoosh_query, limit=limit, sortedby="chrono", reverse=newest_first)
+    return [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _key, docnum in results.top_n]
