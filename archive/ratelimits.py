@@ -19,15 +19,16 @@ KEY = "ip"
 DEFAULT_RETRY_AFTER = 60  # seconds, for a limit this module did not set (no window known)
 
 
-def limit(group: str, setting: str):
-    """At most ``settings.<setting>`` requests per client to the decorated view, else 429."""
+def limit(group: str, setting: str, method=ratelimit.ALL):
+    """At most ``settings.<setting>`` requests per client to the decorated view (those of ``method``:
+    "POST", say; all by default), else 429."""
 
     def rate(_group: str, request: HttpRequest) -> str:
         value = getattr(settings, setting)
         request.rate_limit = (group, value)  # read back by too_many_requests for Retry-After
         return value
 
-    return ratelimit(group=group, key=KEY, rate=rate, block=True)
+    return ratelimit(group=group, key=KEY, rate=rate, method=method, block=True)
 
 
 def client_ip(request: HttpRequest) -> str:

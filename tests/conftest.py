@@ -71,3 +71,12 @@ def search_index(tmp_path_factory):
     previous = point_search_index_at(path)
     yield path
     point_search_index_at(previous)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no request counted against the per-client limits (one client,
+    127.0.0.1, makes all the test requests)."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()

@@ -3,22 +3,21 @@ check the form or the signed token, call the service, render."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from archive.models import Subscription
+from archive.ratelimits import limit
 
 from . import service
 from .forms import FollowForm
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=settings.ALERT_SIGNUP_RATE, method="POST", block=True)
+@limit("alert-signup", "ALERT_SIGNUP_RATE", method="POST")
 def follow(request: HttpRequest) -> HttpResponse:
     """GET: the form for ?kind=&target=; POST: store the wish and mail the confirmation link.
     The answer is the same whether or not the address already follows it."""
