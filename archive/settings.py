@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "haystack",
+    "ninja",  # the API's docs page and its static files (Swagger UI, served locally)
     "archive.apps.ArchiveConfig",
 ]
 
