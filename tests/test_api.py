@@ -213,6 +213,9 @@ def test_pagination_is_stable_and_complete(client):
         ("/api/v1/statements/", {"role": "king"}, 422, "role: Input should be 'president', 'member'"),
         ("/api/v1/statements/", {"per_page": 1000}, 422, "per_page: Input should be less than or equal to 100"),
         ("/api/v1/search/", {}, 422, "q: Field required"),
+        ("/api/v1/search/", {"q": "country:\x00"}, 422, "q: String should match pattern"),
+        ("/api/v1/speakers/", {"name": "a\x00"}, 422, "name: String should match pattern"),
+        ("/api/v1/statements/", {"language": "French\x00"}, 422, "language: String should match pattern"),
         ("/api/v1/search/", {"q": "-Iran"}, 400, "A query cannot only leave things out"),
         ("/api/v1/search/", {"q": "()"}, 400, "That query has no words that can be searched for."),
         ("/api/v1/speakers/", {"": "true"}, 400, "The query string has a parameter without a name (=true)."),
@@ -317,6 +320,16 @@ def test_schema_and_docs_page(client):
         assert finders.find(asset), asset
 
 
+def test_index_leads_to_every_list(client):
+    index = get(client, "/api/v1/")
+    assert index["docs"] == "/api/v1/docs/" and index["openapi"] == "/api/v1/schema/"
+    for name, path in index["lists"].items():
+        if name == "search":
+            assert get(client, path, q="ceasefire")["count"] > 0
+        else:
+            assert get(client, path)["count"] > 0, name
+
+
 def test_the_footer_links_to_the_api_docs(client):
     assert 'href="/api/v1/docs/"' in client.get("/").content.decode()
 
@@ -328,9 +341,11 @@ def test_the_footer_links_to_the_api_docs(client):
 def requests_keep_the_test_connection():
     """Requests go through the project's WSGI application; as Django's test client does, the test's
     database connection is kept open between them."""
-    signals.request_finished.disconnect(close_old_connections)
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    signals.request_finished.connect(close_old_connections)
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 # 25 examples per operation, the same ones on every run, keep CI short; API_FUZZ_EXAMPLES=500 explores

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Path, Query, Router
 
 from archive.models import (
@@ -45,6 +46,20 @@ def _known(model, field: str, value, what: str):
     if found is None:
         raise Http404(f"No {what} {value!r}.")
     return found
+
+
+# ---------------------------------------------------------------- index
+
+
+@router.get("/", response={200: s.Index, **s.ERRORS}, url_name="index", tags=["index"])
+def index(request: HttpRequest):
+    """Where everything is: the docs, the schema, and each list."""
+    names = ("meetings", "statements", "speakers", "delegations", "resolutions", "citations", "search")
+    return {
+        "docs": reverse("api:openapi-view"),
+        "openapi": reverse("api:openapi-json"),
+        "lists": {name: reverse(f"api:{name}") for name in names},
+    }
 
 
 # ---------------------------------------------------------------- meetings

@@ -20,6 +20,9 @@ MEETING_SLUG = r"^(?:[0-9]{1,5}(?:-r[0-9]{1,2})?|s-[0-9]{4}-[0-9]{1,5})$"
 KEY = r"^[a-z0-9][a-z0-9-]{0,79}$"  # a delegation key or a speaker slug
 MAX_ORDER = 9999  # statements per meeting part (Statement.chrono keeps four digits)
 MAX_NUMBER = 99999  # meeting and resolution numbers
+# Free text: anything but NUL, which PostgreSQL cannot take in a string (a 422, not a 500).
+TEXT = r"^[^\x00]*$"
+NameFilter = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT, description="Part of the name")]
 Role = Literal["president", "member", "invitee", "secretariat", "other"]
 
 
@@ -56,7 +59,8 @@ class StatementFilters(Paged):
     date_to: IsoDate | None = Field(None, description="Meetings on or before this day (YYYY-MM-DD)")
     role: Role | None = None
     language: str | None = Field(
-        None, max_length=40, description="Language spoken, as the record says it (French); English for none given"
+        None, max_length=40, pattern=r"^[A-Za-z][A-Za-z -]*$",
+        description="Language spoken, as the record says it (French); English for none given",
     )
     sort: Literal["oldest", "newest"] = Field("oldest", description="In the order spoken, oldest or newest first")
 
@@ -71,12 +75,12 @@ class MeetingFilters(Paged):
 
 class SpeakerFilters(Paged):
     delegation: DelegationKey | None = None
-    name: str | None = Field(None, min_length=1, max_length=100, description="Part of the name")
+    name: NameFilter | None = None
 
 
 class DelegationFilters(Paged):
     kind: Literal["state", "observer_state", "organisation", "secretariat", "unknown"] | None = None
-    name: str | None = Field(None, min_length=1, max_length=100, description="Part of the name")
+    name: NameFilter | None = None
 
 
 class ResolutionFilters(Paged):
@@ -97,7 +101,7 @@ class CitationFilters(Paged):
 
 class SearchParams(Schema):
     q: str = Field(
-        ..., min_length=1, max_length=500, description="A query in the site's search language",
+        ..., min_length=1, max_length=500, pattern=TEXT, description="A query in the site's search language",
         examples=['"rule of law" country:France'],
     )
     page: int = Field(1, ge=1, le=10000)
@@ -409,6 +413,13 @@ class ResolutionDetail(ResolutionOut):
 
 
 # ---------------------------------------------------------------- pages
+
+
+class Index(Schema):
+    docs: str = Field(description="Interactive documentation")
+    openapi: str = Field(description="The OpenAPI schema of this API")
+    lists: dict[str, str]
+
 
 
 class PageOut(Schema):
