@@ -107,7 +107,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(date__year=year)
 
     def newest_first(self) -> MeetingQuerySet:
-        return self.order_by("-date", "-number", models.F("resumption").desc(nulls_last=True))
+        return self.order_by("-date", "-number", models.F("resumption").desc(nulls_last=True), "-pk")
 
     def with_statement_counts(self) -> MeetingQuerySet:
         """Newest first, with the presidency; ``statement_count`` is stored on the meeting. The
@@ -119,7 +119,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def chronological(self) -> MeetingQuerySet:
-        return self.order_by("date", "number", models.F("resumption").asc(nulls_first=True))
+        return self.order_by("date", "number", models.F("resumption").asc(nulls_first=True), "pk")
 
     def between(self, start=None, end=None) -> MeetingQuerySet:
         """Meetings held from ``start`` to ``end`` (both days included; either may be None)."""

@@ -73,9 +73,7 @@ def meetings(request: HttpRequest, filters: Query[s.MeetingFilters]):
         qs = qs.in_year(filters.year)
     if filters.presidency is not None:
         qs = qs.filter(presidency=_known(Delegation, "key", filters.presidency, "delegation"))
-    qs = qs.order_by("-date", "-number", "-resumption", "-pk") if filters.sort == "newest" else qs.chronological().order_by(
-        "date", "number", "resumption", "pk"
-    )
+    qs = qs.newest_first() if filters.sort == "newest" else qs.chronological()  # both end on the key
     return paginate(request, qs, filters.page, filters.per_page)
 
 
