@@ -84,6 +84,8 @@ def test_statement_detail_links_back_to_the_site_and_lists_its_citations(client)
     for citation in statement["citations"]:
         assert statement["text"][citation["start"]:citation["end"]] == citation["text"]
     assert client.get(statement["url"]).status_code == 200  # the permalink on the site
+    listed = get(client, "/api/v1/citations/", meeting="8700", order=18)["results"]
+    assert [(c["number"], c["start"]) for c in listed] == [(c["number"], c["start"]) for c in statement["citations"]]
     assert get(client, statement["meeting"]["api_url"])["slug"] == "8700"
 
 

@@ -39,13 +39,8 @@ def _one(queryset, what: str, name: str, **lookups):
 
 
 def _known(model, field: str, value, what: str):
-    """The row named by a filter, or a 404 that says which filter named nothing."""
-    if value is None:
-        return None
-    found = model.objects.filter(**{field: value}).first()
-    if found is None:
-        raise Http404(f"No {what} {value!r}.")
-    return found
+    """The row a filter names, or a 404 that says which filter named nothing."""
+    return _one(model.objects, what, repr(value), **{field: value})
 
 
 # ---------------------------------------------------------------- index
@@ -178,9 +173,10 @@ def delegation(request: HttpRequest, key: Path[s.DelegationKey]):
 )
 def resolutions(request: HttpRequest, filters: Query[s.ResolutionFilters]):
     """Resolutions known to the archive (loaded, or cited in a statement), by number or most cited."""
-    qs = Resolution.objects.select_related("adopting_meeting").defer("text", "adopting_meeting__agenda",
-        "adopting_meeting__stage_directions", "adopting_meeting__votes", "adopting_meeting__invitations",
-        "adopting_meeting__warnings")
+    unread = ("agenda", "stage_directions", "votes", "invitations", "warnings")  # the record's JSON
+    qs = Resolution.objects.select_related("adopting_meeting").defer(
+        "text", *(f"adopting_meeting__{name}" for name in unread)
+    )
     if filters.year is not None:
         qs = qs.filter(year=filters.year)
     if filters.cited:
@@ -208,8 +204,8 @@ def citations(request: HttpRequest, filters: Query[s.CitationFilters]):
         qs = qs.filter(number=f.resolution)
     if f.meeting is not None:
         qs = qs.filter(statement__meeting=_known(Meeting, "slug", f.meeting, "meeting"))
-        if f.order is not None:
-            qs = qs.filter(statement__order=f.order)
+    if f.order is not None:
+        qs = qs.filter(statement__order=f.order)
     if f.delegation is not None:
         qs = qs.filter(statement__delegation=_known(Delegation, "key", f.delegation, "delegation"))
     if f.year is not None:

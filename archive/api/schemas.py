@@ -92,7 +92,7 @@ class ResolutionFilters(Paged):
 class CitationFilters(Paged):
     resolution: ResolutionNumber | None = Field(None, description="Resolution number as printed")
     meeting: MeetingSlug | None = None
-    order: StatementOrder | None = Field(None, description="With meeting: the citing statement's number")
+    order: StatementOrder | None = Field(None, description="The citing statement's number in its meeting (with meeting: one statement)")
     delegation: DelegationKey | None = Field(None, description="Key of the citing statement's delegation")
     year: Year | None = None
     date_from: IsoDate | None = None
