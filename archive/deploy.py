@@ -72,7 +72,7 @@ def content_security_policy(official_document_url: str) -> dict:
             "default-src": [self_],
             "script-src": [self_],
             "style-src": [self_],
-            "img-src": [self_],
+            "img-src": [self_, "data:"],  # data: images (Swagger UI's icons on the API docs) cannot run script
             "connect-src": [self_],
             "font-src": [self_],
             "object-src": [none],

@@ -107,7 +107,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(date__year=year)
 
     def newest_first(self) -> MeetingQuerySet:
-        return self.order_by("-date", "-number", models.F("resumption").desc(nulls_last=True))
+        return self.order_by("-date", "-number", models.F("resumption").desc(nulls_last=True), "-pk")
 
     def with_statement_counts(self) -> MeetingQuerySet:
         """Newest first, with the presidency; ``statement_count`` is stored on the meeting. The
@@ -119,7 +119,11 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def chronological(self) -> MeetingQuerySet:
-        return self.order_by("date", "number", models.F("resumption").asc(nulls_first=True))
+        return self.order_by("date", "number", models.F("resumption").asc(nulls_first=True), "pk")
+
+    def between(self, start=None, end=None) -> MeetingQuerySet:
+        """Meetings held from ``start`` to ``end`` (both days included; either may be None)."""
+        return self.filter(**_date_bounds("date", start, end))
 
 
 class Meeting(models.Model):
@@ -247,6 +251,19 @@ class StatementQuerySet(models.QuerySet):
 
     def oldest_first(self) -> StatementQuerySet:
         return self.order_by("chrono")
+
+    def between(self, start=None, end=None) -> StatementQuerySet:
+        """Statements of meetings held from ``start`` to ``end`` (both days included)."""
+        return self.filter(**_date_bounds("meeting__date", start, end))
+
+    def citing(self, number: int) -> StatementQuerySet:
+        """Statements citing resolution ``number`` (as printed), each once."""
+        return self.filter(pk__in=Citation.objects.filter(number=number).values("statement_id"))
+
+
+def _date_bounds(field: str, start, end) -> dict:
+    bounds = {f"{field}__gte": start, f"{field}__lte": end}
+    return {k: v for k, v in bounds.items() if v is not None}
 
 
 def chrono_key(date, number: int | None, resumption: int | None, order: int) -> int:

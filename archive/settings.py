@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "haystack",
     "csp",
     "django_ratelimit",
+    "ninja",  # the API's docs page and its static files (Swagger UI, served locally)
     "archive.apps.ArchiveConfig",
 ]
 
