@@ -85,6 +85,20 @@ def test_phrase(indexed):
     assert len(phrase) < len(found("rule law"))
 
 
+@pytest.mark.parametrize("phrase", ['"rule of law"', '"Security Council"', '"peace and security"',
+                                    '"the Security Council and the Security Council"', '"law of rule"'])
+def test_phrases_match_and_score_as_whoosh_does(indexed, phrase):
+    from archive.search.backend import _fast_phrases
+
+    backend = get_backend()
+    searcher = backend.searcher()
+    query = backend.parser.parse(phrase)
+    whoosh = {(h.docnum, round(h.score, 9)) for h in searcher.search(query, limit=None)}
+    ours = {(h.docnum, round(h.score, 9)) for h in searcher.search(query.accept(_fast_phrases), limit=None)}
+    assert ours == whoosh
+    assert phrase == '"law of rule"' or ours
+
+
 def test_words_match_their_other_forms(indexed):
     assert found("sanction") == found("sanctions")
 

@@ -46,9 +46,12 @@ from whoosh.collectors import FilterCollector, ScoredCollector
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.lang.porter import stem
+from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.qparser import QueryParser
 from whoosh.query import And as WhooshAnd
 from whoosh.query import NullQuery
+from whoosh.query import Phrase as WhooshPhrase
+from whoosh.query import Term as WhooshTerm
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +259,53 @@ class _RankAllCollector(ScoredCollector):
     def results(self):
         items = sorted(self.items, reverse=True)
         return self._results([(score, 0 - negated) for score, negated in items], docset=self.docset)
+
+
+class AdjacentPhrase(WhooshPhrase):
+    """An exact phrase (words side by side) matched with set arithmetic on each candidate
+    document's positions, instead of Whoosh's span objects (``SpanNear2``: a Python object per
+    position, the slowest part of a phrase search). Same documents, same scores (the sum of the
+    words' scores, as Whoosh scores a phrase)."""
+
+    def matcher(self, searcher, context=None):
+        if self.slop != 1 or len(self.words) < 2:
+            return super().matcher(searcher, context)
+        field = searcher.schema[self.fieldname]
+        words = [field.to_bytes(w) for w in self.words]
+        unique = list(dict.fromkeys(words))
+        reader = searcher.reader()
+        if any((self.fieldname, w) not in reader for w in unique):
+            return NullMatcher()
+        matchers = [WhooshTerm(self.fieldname, w).matcher(searcher, context) for w in unique]
+        offsets = [[i for i, w in enumerate(words) if w == u] for u in unique]
+        ids, scores = [], []
+        while all(m.is_active() for m in matchers):
+            target = max(m.id() for m in matchers)
+            if any(m.id() != target for m in matchers):
+                for m in matchers:
+                    if m.id() < target:
+                        m.skip_to(target)
+                continue
+            starts = None
+            for m, at in zip(matchers, offsets, strict=True):
+                positions = m.value_as("positions")
+                for i in at:
+                    shifted = {p - i for p in positions}
+                    starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if starts:
+                ids.append(target)
+                scores.append(sum(m.score() * len(at) for m, at in zip(matchers, offsets, strict=True)) * self.boost)
+            for m in matchers:
+                m.next()
+        return ListMatcher(ids, weights=scores) if ids else NullMatcher()
+
+
+def _fast_phrases(q):
+    if type(q) is WhooshPhrase:
+        return AdjacentPhrase(q.fieldname, q.words, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
+    return q
 
 
 def _count(values: list, docnums) -> list[tuple[str, int]]:
@@ -503,6 +553,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         query = self.parser.parse(str(query_string))
         if query is None or query is NullQuery:
             return empty
+        query = query.accept(_fast_phrases)
         filters = [self.parser.parse(str(nq)) for nq in (narrow_queries or ())]
         if models:
             from haystack.utils import get_model_ct
