@@ -276,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sql", action="store_true", help="skip the FTS5 and PostgreSQL comparisons")
     parser.add_argument("--keep", help="keep the database and index in this folder (reused if it exists)")
     parser.add_argument("--reuse-index", action="store_true", help="with --keep: time queries on the kept index")
+    parser.add_argument("--procs", type=int, help="indexing worker processes (default: as rebuild_search_index)")
     parser.add_argument("--profile", metavar="FILE",
                         help="profile the timed view requests with pyinstrument; its report goes to FILE")
     parser.add_argument("--only", choices=("term", "phrase", "boolean", "filter"),
@@ -308,16 +309,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse_index and get_backend().has_index():
         print(f"\n{total} statements. Index reused: {folder_size(get_backend().index_path) / 2**20:.1f} MB on disk")
     else:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, cpu_started = time.perf_counter(), time.process_time()
-        count = upkeep.rebuild()
+        count = upkeep.rebuild(procs=args.procs)
         seconds = time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu_started
+        main_cpu = time.process_time() - cpu_started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        cpu_seconds = main_cpu + worker_cpu
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         size = folder_size(get_backend().index_path)
         print(f"\n{total} statements. Index: {count} documents in {seconds:.1f} s = {count / seconds:.0f} statements/s,"
               f" {size / 2**20:.1f} MB on disk, peak memory {rss_after / 1024:.0f} MB "
-              f"(before indexing {rss_before / 1024:.0f} MB); CPU {cpu_seconds:.1f} s = {count / cpu_seconds:.0f} statements "
-              f"per CPU-second (load average {os.getloadavg()[0]:.1f})")
+              f"(before indexing {rss_before / 1024:.0f} MB; workers' peak {after.ru_maxrss / 1024:.0f} MB)")
+        print(f"  CPU: {main_cpu:.1f} s in this process + {worker_cpu:.1f} s in worker processes = "
+              f"{count / cpu_seconds:.0f} statements per CPU-second; on {os.cpu_count()} idle cores about "
+              f"{count / max(main_cpu, cpu_seconds / (os.cpu_count() or 1)):.0f} statements/s "
+              f"(load average {os.getloadavg()[0]:.1f} during this run)")
 
     qs = queries(args.queries)
     client = Client()

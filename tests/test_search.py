@@ -233,8 +233,17 @@ def test_symbols_go_to_their_page(client, indexed):
     call_command("load_resolutions", "sample/resolutions", verbosity=0)
     assert client.get("/search/", {"q": "S/RES/2254 (2015)"})["Location"] == "/resolutions/2254/"
     assert client.get("/search/", {"q": "2254 (2015)"})["Location"] == "/resolutions/2254/"
+    assert client.get("/search/", {"q": "S/RES/2254"})["Location"] == "/resolutions/2254/"
     missing = client.get("/search/", {"q": "S/PV.1234"})
     assert missing.status_code == 200 and "S/PV.1234 is not in the archive" in missing.content.decode()
+
+
+def test_speakers_and_delegations_found_by_name(client, indexed):
+    speaker = Speaker.objects.get(name__icontains="Nebenzia")
+    html = client.get("/search/", {"q": "Nebenzia"}).content.decode()
+    assert 'class="names-found"' in html and f'href="{speaker.get_absolute_url()}"' in html
+    html = client.get("/search/", {"q": "Viet Nam"}).content.decode()
+    assert 'href="/countries/vnm/"' in html
 
 
 def test_search_within_forms_elsewhere(client, indexed):
@@ -315,6 +324,8 @@ def test_rebuild_in_two_worker_processes(indexed):
     assert len(backend.searcher().reader().leaf_readers()) == 2
     assert backend.doc_count() == Statement.objects.count()
     assert {q: found(q) for q in before} == before
+    ticks: list[int] = []
+    assert upkeep.rebuild(progress=ticks.append, procs=2) == len(ticks) == Statement.objects.count()
     assert service.search("ceasefire").facets == facets
     newest = [h.statement.meeting.date for h in service.search("year:2020", sort="newest").hits]
     assert newest == sorted(newest, reverse=True) and newest[0] == dt.date(2020, 3, 31)
