@@ -35,6 +35,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
     speaker = indexes.CharField()
     delegation = indexes.CharField()
     delegation_exact = ExactField()
+    speaker_exact = ExactField()
     role_exact = ExactField(model_attr="role")
     procedural = ExactField()
     language_exact = ExactField()
@@ -67,6 +68,9 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_delegation_exact(self, obj: Statement) -> str:
         return obj.delegation.key if obj.delegation_id else ""
+
+    def prepare_speaker_exact(self, obj: Statement) -> str:
+        return obj.speaker.slug if obj.speaker_id else ""
 
     def prepare_procedural(self, obj: Statement) -> str:
         return "1" if obj.role == "president" and not obj.national_capacity else "0"

@@ -52,6 +52,7 @@ FILTERS = [
     "role:secretariat humanitarian", "year:2018 Syria", "language:Arabic Palestine", "country:Germany climate",
     "resolution:1325 women", "country:Belgium -role:president", "date:2019..2020 elections",
 ]
+KINDS = {"term": TERMS, "phrase": PHRASES, "boolean": BOOLEAN, "filter": FILTERS}
 
 
 def queries(n: int) -> list[tuple[str, str, int]]:
@@ -275,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sql", action="store_true", help="skip the FTS5 and PostgreSQL comparisons")
     parser.add_argument("--keep", help="keep the database and index in this folder (reused if it exists)")
     parser.add_argument("--reuse-index", action="store_true", help="with --keep: time queries on the kept index")
+    parser.add_argument("--procs", type=int, help="indexing worker processes (default: as rebuild_search_index)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="profile the timed view requests with pyinstrument; its report goes to FILE")
+    parser.add_argument("--only", choices=("term", "phrase", "boolean", "filter"),
+                        help="time (and profile) only this class of query")
     args = parser.parse_args(argv)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="search-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -303,34 +309,60 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse_index and get_backend().has_index():
         print(f"\n{total} statements. Index reused: {folder_size(get_backend().index_path) / 2**20:.1f} MB on disk")
     else:
-        started = time.perf_counter()
-        count = upkeep.rebuild()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        count = upkeep.rebuild(procs=args.procs)
         seconds = time.perf_counter() - started
+        main_cpu = time.process_time() - cpu_started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        cpu_seconds = main_cpu + worker_cpu
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         size = folder_size(get_backend().index_path)
         print(f"\n{total} statements. Index: {count} documents in {seconds:.1f} s = {count / seconds:.0f} statements/s,"
               f" {size / 2**20:.1f} MB on disk, peak memory {rss_after / 1024:.0f} MB "
-              f"(before indexing {rss_before / 1024:.0f} MB)")
+              f"(before indexing {rss_before / 1024:.0f} MB; workers' peak {after.ru_maxrss / 1024:.0f} MB)")
+        print(f"  CPU: {main_cpu:.1f} s in this process + {worker_cpu:.1f} s in worker processes = "
+              f"{count / cpu_seconds:.0f} statements per CPU-second; on {os.cpu_count()} idle cores about "
+              f"{count / max(main_cpu, cpu_seconds / (os.cpu_count() or 1)):.0f} statements/s "
+              f"(load average {os.getloadavg()[0]:.1f} during this run)")
 
     qs = queries(args.queries)
     client = Client()
     for q, sort, page in qs[:10]:  # warm up: first searcher, analyzer caches, templates
         client.get("/search/?" + urlencode({"q": q, "sort": sort, "page": page}))
     by_kind: dict[str, list[float]] = {}
-    times = []
+    times: list[float] = []
+    cpu: list[float] = []  # CPU time of this process: what the other users of a shared machine do not inflate
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
     for i, (q, sort, page) in enumerate(qs):
+        kind = ("term", "phrase", "boolean", "filter")[i % 4] if i < 4 * len(PHRASES) else "mixed"
+        if args.only and (kind != args.only and q not in KINDS[args.only]):
+            continue
         url = "/search/?" + urlencode({"q": q, "sort": sort, "page": page})
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         response = client.get(url)
         ms = (time.perf_counter() - t0) * 1000
+        cpu.append((time.process_time() - c0) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         times.append(ms)
-        kind = ("term", "phrase", "boolean", "filter")[i % 4] if i < 4 * len(PHRASES) else "mixed"
         by_kind.setdefault(kind, []).append(ms)
+    if profiler is not None:
+        profiler.stop()
+        Path(args.profile).write_text(profiler.output_text(unicode=True) + "\nBy own time:\n"
+                                      + "\n".join(profiler.output_text(flat=True, show_all=True).splitlines()[:60]))
+        print(f"Profile of the timed requests written to {args.profile}")
     p50, p95 = percentiles(times)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Whoosh through the view, {len(qs)} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(times):.0f} ms; "
+    print(f"Whoosh through the view, {len(times)} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(times):.0f} ms; "
           f"peak memory of this process {peak:.0f} MB")
+    c50, c95 = percentiles(cpu)
+    print(f"  CPU time of those requests: p50 {c50:.1f} ms, p95 {c95:.1f} ms (load average {os.getloadavg()[0]:.1f})")
     for kind, values in by_kind.items():
         a, b = percentiles(values)
         print(f"  {kind:8} n={len(values):3}  p50 {a:6.1f} ms  p95 {b:6.1f} ms")

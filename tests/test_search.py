@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.management import call_command
 
 from archive.importing import import_paths
-from archive.models import Citation, Meeting, Statement
+from archive.models import Citation, Meeting, Speaker, Statement
 from archive.search import service, upkeep
-from archive.search.backend import get_backend
+from archive.search.backend import BUILD_BATCH, get_backend
 
 from .conftest import SAMPLE_RECORDS
 
@@ -80,6 +83,20 @@ def test_phrase(indexed):
     phrase = found('"rule of law"')
     assert phrase == db(text__iregex=r"rule\s+of\s+law")
     assert len(phrase) < len(found("rule law"))
+
+
+@pytest.mark.parametrize("phrase", ['"rule of law"', '"Security Council"', '"peace and security"',
+                                    '"the Security Council and the Security Council"', '"law of rule"'])
+def test_phrases_match_and_score_as_whoosh_does(indexed, phrase):
+    from archive.search.backend import _fast_phrases
+
+    backend = get_backend()
+    searcher = backend.searcher()
+    query = backend.parser.parse(phrase)
+    whoosh = {(h.docnum, round(h.score, 9)) for h in searcher.search(query, limit=None)}
+    ours = {(h.docnum, round(h.score, 9)) for h in searcher.search(query.accept(_fast_phrases), limit=None)}
+    assert ours == whoosh
+    assert phrase == '"law of rule"' or ours
 
 
 def test_words_match_their_other_forms(indexed):
@@ -216,13 +233,57 @@ def test_symbols_go_to_their_page(client, indexed):
     call_command("load_resolutions", "sample/resolutions", verbosity=0)
     assert client.get("/search/", {"q": "S/RES/2254 (2015)"})["Location"] == "/resolutions/2254/"
     assert client.get("/search/", {"q": "2254 (2015)"})["Location"] == "/resolutions/2254/"
+    assert client.get("/search/", {"q": "S/RES/2254"})["Location"] == "/resolutions/2254/"
     missing = client.get("/search/", {"q": "S/PV.1234"})
     assert missing.status_code == 200 and "S/PV.1234 is not in the archive" in missing.content.decode()
+
+
+def test_speakers_and_delegations_found_by_name(client, indexed):
+    speaker = Speaker.objects.get(name__icontains="Nebenzia")
+    html = client.get("/search/", {"q": "Nebenzia"}).content.decode()
+    assert 'class="names-found"' in html and f'href="{speaker.get_absolute_url()}"' in html
+    html = client.get("/search/", {"q": "Viet Nam"}).content.decode()
+    assert 'href="/countries/vnm/"' in html
 
 
 def test_search_within_forms_elsewhere(client, indexed):
     response = client.get("/search/", {"q": "ceasefire", "country": "France"})
     assert response.status_code == 302 and "country%3AFrance+ceasefire" in response["Location"]
+
+
+def within(client, page_url: str, param: str, q: str = "") -> tuple[set[int], str]:
+    """Submit the page's "search within" box: (the statements found, the search page's HTML)."""
+    html = client.get(page_url).content.decode()
+    assert html.count('class="search-within"') == 1
+    value = re.search(rf'<input type="hidden" name="{param}" value="([^"]*)">', html)
+    assert value, f"no search-within box for {param} on {page_url}"
+    response = client.get("/search/", {"q": q, param: unescape(value.group(1))})
+    assert response.status_code == 302
+    query = parse_qs(urlparse(response["Location"]).query)["q"][0]
+    return found(query), client.get(response["Location"]).content.decode()
+
+
+def test_search_within_a_speaker_meeting_resolution_and_country(client, indexed):
+    call_command("load_resolutions", "sample/resolutions", verbosity=0)
+    speaker = Speaker.objects.get(name__icontains="Nebenzia")
+    ids, html = within(client, speaker.get_absolute_url(), "speaker")
+    assert ids == db(speaker=speaker) != set()
+    assert f"Speaker: {speaker.name}" in html and 'class="chips"' in html
+    ids, _ = within(client, speaker.get_absolute_url(), "speaker", q="Libya")
+    assert ids == db(speaker=speaker) & found("Libya") != set()
+
+    meeting = Meeting.objects.get(slug="8700")
+    ids, html = within(client, meeting.get_absolute_url(), "meeting")
+    assert ids == db(meeting=meeting) != set() and "Meeting: S/PV.8700" in html
+    ids, _ = within(client, meeting.get_absolute_url(), "meeting", q="ceasefire")
+    assert ids == db(meeting=meeting) & found("ceasefire") != set()
+
+    ids, html = within(client, "/resolutions/2254/", "resolution")
+    assert ids == set(Citation.objects.filter(resolution__number=2254).values_list("statement_id", flat=True)) != set()
+    assert "Resolution: 2254" in html
+
+    ids, _ = within(client, "/countries/fra/", "country", q="Syria")
+    assert ids == db(delegation__key="fra") & found("Syria") != set()
 
 
 @pytest.mark.parametrize("q", ["", "   ", "x" * 600, '"', "((", "-iran", "country:", "date:2020-99", "*", "OR OR", "a:b:c"])
@@ -251,6 +312,23 @@ def test_rebuild_swaps_in_a_new_directory(indexed):
     assert after != before and not os.path.exists(before) and backend.index_path.is_symlink()
     assert backend.searcher() is not searcher
     assert backend.doc_count() == Statement.objects.count()
+
+
+def test_rebuild_in_two_worker_processes(indexed):
+    """The parallel writer leaves one segment per worker: counts, facets and sorting span them."""
+    before = {q: found(q) for q in ("ceasefire", "country:France", '"rule of law"')}
+    facets = service.search("ceasefire").facets
+    call_command("rebuild_search_index", "--no-progress", "--procs", "2", verbosity=0)
+    backend = get_backend()
+    assert Statement.objects.count() > BUILD_BATCH  # so both workers had documents
+    assert len(backend.searcher().reader().leaf_readers()) == 2
+    assert backend.doc_count() == Statement.objects.count()
+    assert {q: found(q) for q in before} == before
+    ticks: list[int] = []
+    assert upkeep.rebuild(progress=ticks.append, procs=2) == len(ticks) == Statement.objects.count()
+    assert service.search("ceasefire").facets == facets
+    newest = [h.statement.meeting.date for h in service.search("year:2020", sort="newest").hits]
+    assert newest == sorted(newest, reverse=True) and newest[0] == dt.date(2020, 3, 31)
 
 
 def test_repair_finds_stale_and_missing(indexed):

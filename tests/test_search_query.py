@@ -77,6 +77,18 @@ def test_filters():
     assert "meeting_exact:('8699-r1')" in built('meeting:"S/PV.8699 (Resumption 1)"')
 
 
+def test_a_speaker_named_in_full_is_filtered_exactly():
+    slugs = {"vassily nebenzia": ["vassily-nebenzia"], "kelly craft": ["kelly-craft", "kelly-knight-craft"]}.get
+
+    def sq(text):
+        compiled = ql.to_sq(ql.parse(text), resolve_speaker=lambda v: slugs(v.lower()) or [])
+        return SearchQuerySet().filter(compiled.sq).query.build_query()
+
+    assert sq('speaker:"Vassily Nebenzia"') == "speaker_exact:('vassily-nebenzia')"
+    assert sq('speaker:"Kelly Craft"') == "(speaker_exact:('kelly-craft') OR speaker_exact:('kelly-knight-craft'))"
+    assert sq("speaker:Nebenzia") == "speaker:(nebenzia)"  # a surname: the names are searched
+
+
 def test_unknown_country_searches_the_names_with_a_notice():
     compiled = ql.to_sq(ql.parse("country:Atlantis"), resolve_country=lambda v: None)
     assert "delegation:(atlantis)" in SearchQuerySet().filter(compiled.sq).query.build_query()

@@ -14,17 +14,23 @@ Haystack's shipped Whoosh backend is kept as the search API but is wasteful wher
 * **Bulk building**: ``build_index()`` adds every document with ``add_document`` in one writer into a
   new directory, then ``swap_in()`` points the live path at it atomically (a symlink replaced with
   ``os.replace``), so readers never see a half-built index.
-* **Highlighting only the shown page**, from the database text, HTML-escaped (``snippet()``).
+* **Highlighting only the shown page**, from the database text, HTML-escaped (``snippet()``),
+  stemming only the words that can match instead of analysing every word.
 """
 
 from __future__ import annotations
 
+import functools
+import heapq
 import logging
 import os
+import re
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 from django.utils.html import escape
@@ -35,14 +41,17 @@ from haystack.exceptions import SkipDocument
 from haystack.fields import CharField, MultiValueField
 from haystack.models import SearchResult
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
+from whoosh.collectors import FilterCollector, ScoredCollector
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
-from whoosh.highlight import ContextFragmenter, Formatter, highlight
+from whoosh.lang.porter import stem
+from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.qparser import QueryParser
 from whoosh.query import And as WhooshAnd
 from whoosh.query import NullQuery
-from whoosh.sorting import Count, FieldFacet, FunctionFacet
+from whoosh.query import Phrase as WhooshPhrase
+from whoosh.query import Term as WhooshTerm
 
 log = logging.getLogger(__name__)
 
@@ -96,36 +105,66 @@ class ExactMultiField(MultiValueField):
     field_type = "exact"
 
 
-class SnippetFormatter(Formatter):
-    """Every piece of text HTML-escaped; matched words in ``<mark>``; fragments joined by an ellipsis."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return escape(text)
-
-    def format_token(self, text, token, replace=False):
-        return "<mark>" + escape(text[token.startchar : token.endchar]) + "</mark>"
-
-
 def analysed_terms(words: Iterable[str]) -> set[str]:
     return {t.text for w in words for t in TEXT_ANALYZER(w)}
 
 
-def snippet(text: str, words: Iterable[str], *, top: int = 2, maxchars: int = 220) -> str:
-    """Up to ``top`` fragments of ``text`` around the matched ``words``, as safe HTML ("" if none)."""
-    terms = analysed_terms(words)
+@functools.lru_cache(maxsize=200_000)
+def _stem_of(word: str) -> str | None:
+    """What the text analyzer makes of one word (None for a stop word or a one-letter word)."""
+    low = word.lower()
+    if len(low) < 2 or low in STOP_WORDS:
+        return None
+    return stem(low)
+
+
+@functools.lru_cache(maxsize=1024)
+def _candidates(terms: frozenset[str]) -> re.Pattern:
+    """Words that may stem to one of ``terms``. A Porter stem only rewrites the end of a word, so
+    every word it came from starts with the stem less its last letter ("happi" <- "happy")."""
+    prefixes = sorted({t[:-1] if len(t) > 1 else t for t in terms}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, prefixes)) + r")\w*", re.IGNORECASE)
+
+
+def snippet(text: str, words: Iterable[str], *, top: int = 2, maxchars: int = 220, surround: int = 60) -> str:
+    """Up to ``top`` fragments of ``text`` around the matched ``words``, as safe HTML ("" if none).
+
+    Words match as they do in the index (the same stems). Matches less than ``maxchars`` apart
+    share a fragment; fragments are ranked as Whoosh's highlighter ranks them (matches times the
+    number of different words matched) and shown in text order, each with up to ``surround``
+    characters around, every piece HTML-escaped and only our ``<mark>`` as markup. One regular
+    expression finds the candidate words, so only those are stemmed: Whoosh's own highlighter
+    analyses every word of the statement."""
+    terms = frozenset(analysed_terms(words))
     if not terms or not text:
         return ""
-    # Analysing a whole long statement is most of the cost: first keep the paragraphs that can
-    # hold a match (a stem is nearly always a prefix of the word it came from), the whole text
-    # when none seems to.
-    lowered = [(p, p.lower()) for p in text.split("\n\n")]
-    likely = [p for p, low in lowered if any(t in low for t in terms)]
-    if likely:
-        text = "\n\n".join(likely[: top + 1])
-    return highlight(text, terms, TEXT_ANALYZER, ContextFragmenter(maxchars=maxchars, surround=60),
-                     SnippetFormatter(), top=top)
+    matches = [(m.start(), m.end(), found) for m in _candidates(terms).finditer(text)
+               if (found := _stem_of(m.group())) in terms]
+    if not matches:
+        return ""
+    groups: list[list[tuple[int, int, str]]] = [[matches[0]]]
+    for match in matches[1:]:
+        if match[1] - groups[-1][0][0] <= maxchars:
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    ranked = sorted(range(len(groups)), key=lambda i: (-len(groups[i]) * len({g[2] for g in groups[i]}), i))
+    return " … ".join(_fragment(text, groups[i], surround) for i in sorted(ranked[:top]))
+
+
+def _fragment(text: str, group: list[tuple[int, int, str]], surround: int) -> str:
+    start = max(0, group[0][0] - surround)
+    while 0 < start < group[0][0] and text[start - 1].isalnum():  # begin at a word
+        start += 1
+    end = min(len(text), group[-1][1] + surround)
+    while group[-1][1] < end < len(text) and text[end].isalnum():  # end after a word
+        end -= 1
+    out, at = [], start
+    for begin, finish, _ in group:
+        out += [escape(text[at:begin]), "<mark>", escape(text[begin:finish]), "</mark>"]
+        at = finish
+    out.append(escape(text[at:end]))
+    return "".join(out).strip()
 
 
 # A pseudo-facet: delegations of the matches, the chair's procedural turns left out ("who says this
@@ -133,25 +172,156 @@ def snippet(text: str, words: Iterable[str], *, top: int = 2, maxchars: int = 22
 SUBSTANTIVE_DELEGATIONS = "delegation_substantive"
 
 
-def _substantive_delegation_facet() -> FunctionFacet:
-    columns: dict[int, tuple] = {}
+class _SegmentColumns:
+    """The facet and sort values of one segment's documents, read once into Python lists (a
+    finished segment never changes; deletions only hide documents, and hidden documents never
+    match). Counting a facet is then ``Counter(map(values.__getitem__, docnums))``: no per-hit
+    stored-field load, no per-hit categorizer call."""
 
-    def key(segment_searcher, docid):
-        reader = segment_searcher.reader()
-        cols = columns.get(id(reader))
-        if cols is None:
-            cols = columns[id(reader)] = (
-                reader.column_reader("delegation_exact"), reader.column_reader("procedural"),
-            )
-        delegation, procedural = cols
-        if procedural[docid] in ("1", b"1"):
-            return None
-        value = delegation[docid]
-        if isinstance(value, bytes):
-            value = value.decode()
-        return value or None
+    def __init__(self, doc_count: int) -> None:
+        self.doc_count = doc_count
+        self.values: dict[str, list] = {}
 
-    return FunctionFacet(key, maptype=Count)
+    def get(self, name: str, reader, schema) -> list:
+        found = self.values.get(name)
+        if found is None:
+            found = self.values[name] = self._read(name, reader, schema)
+        return found
+
+    def _read(self, name: str, reader, schema) -> list:
+        if name == SUBSTANTIVE_DELEGATIONS:
+            delegations = self.get("delegation_exact", reader, schema)
+            procedural = self.get("procedural", reader, schema)
+            return [None if p == "1" else d for d, p in zip(delegations, procedural, strict=True)]
+        if isinstance(schema[name], KEYWORD):  # several values a document, no column: from the postings
+            lists: list = [()] * self.doc_count
+            for btext in reader.lexicon(name):
+                text = btext.decode()
+                for docnum in reader.postings(name, btext).all_ids():
+                    lists[docnum] = (*lists[docnum], text)
+            return lists
+        if reader.has_column(name):
+            return list(reader.column_reader(name, translate=True))
+        return [None] * self.doc_count
+
+
+# Segment columns by segment id, shared by every thread's searcher; only live segments are kept.
+_segment_columns: dict[str, _SegmentColumns] = {}
+_segment_columns_lock = threading.Lock()
+
+
+class _Columns:
+    """Facet and sort values of every document of one searcher, by global document number."""
+
+    def __init__(self, searcher, schema) -> None:
+        self.schema = schema
+        self.segments: list[tuple[_SegmentColumns, object]] = []
+        with _segment_columns_lock:
+            live = {}
+            for reader, _offset in searcher.reader().leaf_readers():  # in document-number order
+                key = reader.segment().segment_id()
+                cached = _segment_columns.get(key)
+                if cached is None or cached.doc_count != reader.doc_count_all():
+                    cached = _SegmentColumns(reader.doc_count_all())
+                live[key] = cached
+                self.segments.append((cached, reader))
+            _segment_columns.clear()
+            _segment_columns.update(live)
+        self.values: dict[str, list] = {}
+
+    def get(self, name: str) -> list:
+        found = self.values.get(name)
+        if found is None:
+            parts = [segment.get(name, reader, self.schema) for segment, reader in self.segments]
+            found = parts[0] if len(parts) == 1 else [v for part in parts for v in part]
+            self.values[name] = found
+        return found
+
+
+class _RankAllCollector(ScoredCollector):
+    """Scores every match once, keeping the best ``limit`` and the set of all matches: the count,
+    the facets and the page from one pass (a phrase's positions are not matched twice). The
+    minimum score is never raised, so Whoosh never prunes a branch that cannot reach the top."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def _collect(self, global_docnum, score):
+        self.docset.add(global_docnum)
+        items = self.items
+        if len(items) < self.limit:
+            heapq.heappush(items, (score, 0 - global_docnum))
+        elif score > items[0][0]:
+            heapq.heapreplace(items, (score, 0 - global_docnum))
+        return 0 - score
+
+    def results(self):
+        items = sorted(self.items, reverse=True)
+        return self._results([(score, 0 - negated) for score, negated in items], docset=self.docset)
+
+
+class AdjacentPhrase(WhooshPhrase):
+    """An exact phrase (words side by side) matched with set arithmetic on each candidate
+    document's positions, instead of Whoosh's span objects (``SpanNear2``: a Python object per
+    position, the slowest part of a phrase search). Same documents, same scores (the sum of the
+    words' scores, as Whoosh scores a phrase)."""
+
+    def matcher(self, searcher, context=None):
+        if self.slop != 1 or len(self.words) < 2:
+            return super().matcher(searcher, context)
+        field = searcher.schema[self.fieldname]
+        words = [field.to_bytes(w) for w in self.words]
+        unique = list(dict.fromkeys(words))
+        reader = searcher.reader()
+        if any((self.fieldname, w) not in reader for w in unique):
+            return NullMatcher()
+        matchers = [WhooshTerm(self.fieldname, w).matcher(searcher, context) for w in unique]
+        offsets = [[i for i, w in enumerate(words) if w == u] for u in unique]
+        ids, scores = [], []
+        while all(m.is_active() for m in matchers):
+            target = max(m.id() for m in matchers)
+            if any(m.id() != target for m in matchers):
+                for m in matchers:
+                    if m.id() < target:
+                        m.skip_to(target)
+                continue
+            starts = None
+            for m, at in zip(matchers, offsets, strict=True):
+                positions = m.value_as("positions")
+                for i in at:
+                    shifted = {p - i for p in positions}
+                    starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if starts:
+                ids.append(target)
+                scores.append(sum(m.score() * len(at) for m, at in zip(matchers, offsets, strict=True)) * self.boost)
+            for m in matchers:
+                m.next()
+        return ListMatcher(ids, weights=scores) if ids else NullMatcher()
+
+
+def _fast_phrases(q):
+    if type(q) is WhooshPhrase:
+        return AdjacentPhrase(q.fieldname, q.words, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
+    return q
+
+
+def _count(values: list, docnums) -> list[tuple[str, int]]:
+    counts = Counter(map(values.__getitem__, docnums))
+    counts.pop(None, None)
+    counts.pop("", None)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _count_many(values: list, docnums) -> list[tuple[str, int]]:
+    counts = Counter(chain.from_iterable(map(values.__getitem__, docnums)))
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# Documents handed to a worker process at a time by a parallel rebuild.
+BUILD_BATCH = 100
 
 
 class _SearcherCache(threading.local):
@@ -237,6 +407,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if ix is None:
             return None
         searcher = ix.searcher()
+        searcher.archive_columns = _Columns(searcher, self.schema)
         _searchers.by_path[path] = (real, searcher)
         return searcher
 
@@ -311,12 +482,19 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 return candidate
         raise OSError(f"cannot make a build directory beside {self.index_path}")
 
-    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None) -> int:
-        """Write every object into a fresh index in ``directory`` with one bulk writer."""
+    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None, procs: int = 1) -> int:
+        """Write every object into a fresh index in ``directory`` with one bulk writer.
+
+        With ``procs`` > 1 Whoosh's multiprocessing writer analyses and writes the documents in
+        that many worker processes while this one reads and prepares them from the database, and
+        keeps one segment per worker (``multisegment``: no final merge; searching reads them all)."""
         if not self.setup_complete:
             self.setup()
         ix = whoosh_index.create_in(str(directory), self.schema)
-        writer = ix.writer(limitmb=256)
+        if procs > 1:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=BUILD_BATCH)
+        else:
+            writer = ix.writer(limitmb=256)
         count = 0
         try:
             for obj in objects:
@@ -375,6 +553,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         query = self.parser.parse(str(query_string))
         if query is None or query is NullQuery:
             return empty
+        query = query.accept(_fast_phrases)
         filters = [self.parser.parse(str(nq)) for nq in (narrow_queries or ())]
         if models:
             from haystack.utils import get_model_ct
@@ -383,38 +562,46 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         filters = [f for f in filters if f is not None and f is not NullQuery]
         search_filter = (WhooshAnd(filters) if len(filters) > 1 else filters[0]) if filters else None
 
-        sortedby, reverse = None, False
-        if sort_by:
-            names = [s.lstrip("-") for s in sort_by]
-            reverse = sort_by[0].startswith("-")
-            sortedby = names[0] if len(names) == 1 else names
-        groupedby = {}
-        for name in facets or ():
-            if name == SUBSTANTIVE_DELEGATIONS:
-                groupedby[name] = _substantive_delegation_facet()
-            else:
-                multi = isinstance(self.schema[name], KEYWORD)
-                groupedby[name] = FieldFacet(name, allow_overlap=multi, maptype=Count)
-
+        columns: _Columns = searcher.archive_columns
+        allowed = set(searcher.docs_for_query(search_filter)) if search_filter is not None else None
         page_num, page_length = self.calculate_page(start_offset, end_offset)
-        results = searcher.search(query, limit=page_num * page_length, sortedby=sortedby, reverse=reverse,
-                                  groupedby=groupedby or None, filter=search_filter)
-        hits = len(results)
+        first, wanted = (page_num - 1) * page_length, page_num * page_length
+        ranked: list[tuple[int, float]] = []  # (docnum, score) of the first ``wanted``
+        if sort_by:
+            if len(sort_by) > 1:
+                raise ValueError(f"sorting by one field only, not {sort_by}")
+            # Every match, unscored, then the first ``wanted`` by the sort column.
+            matched = set(searcher.docs_for_query(query))
+            if allowed is not None:
+                matched &= allowed
+            values = columns.get(sort_by[0].lstrip("-"))
+            pick = heapq.nlargest if sort_by[0].startswith("-") else heapq.nsmallest
+            ranked = [(d, 0.0) for d in pick(wanted, matched, key=lambda d: (values[d], d))]
+        else:
+            collector = _RankAllCollector(wanted)
+            searcher.search_with_collector(
+                query, collector if allowed is None else FilterCollector(collector, allow=allowed)
+            )
+            results = collector.results()
+            matched = collector.docset
+            ranked = [(results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())]
+        hits = len(matched)
+
         facet_counts: dict = {}
         if facets:
             facet_counts = {"fields": {}, "dates": {}, "queries": {}}
             for name in facets:
-                groups = results.groups(name)
-                groups.pop(None, None)
-                facet_counts["fields"][name] = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
+                if name != SUBSTANTIVE_DELEGATIONS and isinstance(self.schema[name], KEYWORD):
+                    facet_counts["fields"][name] = _count_many(columns.get(name), matched)
+                else:
+                    facet_counts["fields"][name] = _count(columns.get(name), matched)
         result_class = result_class or SearchResult
         found = []
-        first = (page_num - 1) * page_length
-        for i in range(first, min(first + page_length, results.scored_length())):
-            stored = results[i].fields()
+        for docnum, score in ranked[first:wanted]:
+            stored = searcher.stored_fields(docnum)
             app_label, model_name = stored[DJANGO_CT].split(".")
             extra = {k: v for k, v in stored.items() if k not in (DJANGO_CT, DJANGO_ID)}
-            found.append(result_class(app_label, model_name, stored[DJANGO_ID], results.score(i) or 0, **extra))
+            found.append(result_class(app_label, model_name, stored[DJANGO_ID], score, **extra))
         return {"results": found, "hits": hits, "facets": facet_counts, "spelling_suggestion": None}
 
     def suggest_words(self, word: str, limit: int = 3) -> list[str]:

@@ -511,9 +511,16 @@ class Compiled:
     notices: list[str] = field(default_factory=list)
 
 
-def to_sq(parsed: ParsedQuery, *, resolve_country: Callable[[str], str | None] | None = None) -> Compiled:
+def to_sq(
+    parsed: ParsedQuery,
+    *,
+    resolve_country: Callable[[str], str | None] | None = None,
+    resolve_speaker: Callable[[str], list[str]] | None = None,
+) -> Compiled:
     """The tree as haystack ``SQ``. Filters go to the un-analysed ``*_exact`` fields where the
-    value is known (a delegation key, a role, a year), otherwise to the analysed name fields."""
+    value is known (a delegation key, a speaker named in full, a role, a year), otherwise to the
+    analysed name fields. ``resolve_speaker`` maps a typed name to the slugs of the speakers with
+    exactly that name (none for a part of a name, such as a surname)."""
     notices: list[str] = []
 
     def build(node: Node) -> SQ | None:
@@ -522,7 +529,7 @@ def to_sq(parsed: ParsedQuery, *, resolve_country: Callable[[str], str | None] |
         if isinstance(node, Phrase):
             return SQ(content=Exact(" ".join(node.words)))
         if isinstance(node, Filter):
-            return _filter_sq(node, resolve_country, notices)
+            return _filter_sq(node, resolve_country, resolve_speaker, notices)
         if isinstance(node, Not):
             inner = build(node.node)
             return None if inner is None else ~inner
@@ -547,7 +554,7 @@ def _words_value(value: str) -> str | Exact | None:
     return words[0] if len(words) == 1 else Exact(" ".join(words))
 
 
-def _filter_sq(node: Filter, resolve_country, notices: list[str]) -> SQ | None:
+def _filter_sq(node: Filter, resolve_country, resolve_speaker, notices: list[str]) -> SQ | None:
     name, value = node.name, node.value
     if name == "country":
         key = resolve_country(value) if resolve_country else None
@@ -560,6 +567,12 @@ def _filter_sq(node: Filter, resolve_country, notices: list[str]) -> SQ | None:
         notices.append(f"No delegation is called “{value}”; delegations whose names contain it were searched.")
         return SQ(delegation=words)
     if name == "speaker":
+        slugs = resolve_speaker(value) if resolve_speaker else []
+        if slugs:
+            combined = SQ(speaker_exact=slugs[0])
+            for slug in slugs[1:]:
+                combined |= SQ(speaker_exact=slug)
+            return combined
         words = _words_value(value)
         if words is None:
             notices.append(f"“speaker:{value}” names nobody; it was ignored.")

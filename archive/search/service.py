@@ -40,6 +40,23 @@ def resolve_country(value: str) -> str | None:
     return info.key if info is not None else None
 
 
+def resolve_speaker(value: str) -> list[str]:
+    """A speaker typed in full (a name as printed, or a speaker's slug) -> the slugs of the speakers
+    with that name; a part of a name (a surname) resolves to none and is searched as words."""
+    value = " ".join(value.split())
+    if not value:
+        return []
+    return sorted(
+        Speaker.objects.filter(Q(name__iexact=value) | Q(slug__iexact=value) | Q(names__name__iexact=value))
+        .values_list("slug", flat=True)
+        .distinct()
+    )
+
+
+def compile_query(parsed: ql.ParsedQuery) -> ql.Compiled:
+    return ql.to_sq(parsed, resolve_country=resolve_country, resolve_speaker=resolve_speaker)
+
+
 @dataclass
 class Hit:
     statement: Statement
@@ -96,7 +113,7 @@ def search(text: str, *, page: int = 1, sort: str = "relevance") -> Outcome:
     outcome = Outcome(text=text, sort=sort if sort in SORTS else "relevance")
     try:
         parsed = ql.parse(text)
-        compiled = ql.to_sq(parsed, resolve_country=resolve_country)
+        compiled = compile_query(parsed)
     except ql.QueryError as exc:
         outcome.error = str(exc)
         return outcome
@@ -229,7 +246,7 @@ def suggest(parsed: ql.ParsedQuery, backend=None) -> tuple[str, int] | None:
         return None
     text = ql.to_text(fixed)
     try:
-        n = count(ql.to_sq(ql.ParsedQuery(fixed), resolve_country=resolve_country).sq)
+        n = count(compile_query(ql.ParsedQuery(fixed)).sq)
     except ql.QueryError:
         return None
     return (text, n) if n else None

@@ -4,6 +4,7 @@ update after an import (the meetings it touched) and repair (compare, then fix t
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,14 +23,25 @@ def statement_index():
     return connections["default"].get_unified_index().get_index(Statement)
 
 
-def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 1000) -> int:
+# From this many statements a rebuild analyses in worker processes (one per core, at most two):
+# below it, starting them costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def build_procs(total: int) -> int:
+    return max(1, min(2, os.cpu_count() or 1)) if total >= PARALLEL_FROM else 1
+
+
+def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 1000, procs: int | None = None) -> int:
     """Build a complete new index beside the live one, then swap it in. Returns the count."""
     backend = get_backend()
     index = statement_index()
     directory = backend.new_build_dir()
     try:
+        if procs is None:
+            procs = build_procs(index.index_queryset().count())
         objects = index.index_queryset().iterator(chunk_size=batch)
-        count = backend.build_index(index, objects, directory, progress=progress)
+        count = backend.build_index(index, objects, directory, progress=progress, procs=procs)
     except BaseException:
         backend.discard(directory)
         raise

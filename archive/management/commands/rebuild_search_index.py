@@ -21,6 +21,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--procs", type=int, help="worker processes (default: 2 on two or more cores "
+                            f"from {upkeep.PARALLEL_FROM} statements, else 1)")
 
     def handle(self, *args, **options) -> None:
         total = Statement.objects.count()
@@ -28,7 +30,7 @@ class Command(BaseCommand):
                    desc="Indexing")
         started = time.perf_counter()
         with bar:
-            count = upkeep.rebuild(progress=bar.update)
+            count = upkeep.rebuild(progress=bar.update, procs=options["procs"])
         seconds = time.perf_counter() - started
         rate = count / seconds if seconds else 0
         self.stdout.write(
