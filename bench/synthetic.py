@@ -102,5 +102,20 @@ def build_archive(target: int, *, log=print) -> int:
     return count
 
 
+def ensure_archive(target: int, *, log=print) -> int:
+    """Migrate, then build the archive unless it already holds ``target`` statements (a kept
+    benchmark folder). Returns the number of statements."""
+    from django.core.management import call_command
+
+    from archive.models import Statement
+
+    call_command("migrate", verbosity=0)
+    if Statement.objects.count() < target:
+        if Statement.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
+        build_archive(target, log=log)
+    return Statement.objects.count()
+
+
 if __name__ == "__main__":
     sys.exit("use build_archive() from a benchmark script")

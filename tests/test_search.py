@@ -274,3 +274,23 @@ def test_import_without_an_index_works(tmp_path, indexed):
         assert service.search("ceasefire").missing_index
     finally:
         point_search_index_at(previous)
+
+
+def test_date_comparisons_mean_what_haystack_documents(indexed):
+    """``__lt``/``__gt`` leave the day out, ``__lte``/``__gte``/``__range`` take it in, on every engine
+    (haystack's shipped Whoosh query treated ``__lt`` as ``<=``)."""
+    from haystack.query import SQ
+
+    def ids(**kw):
+        query = service._sqs(SQ(**kw)).query
+        query.set_limits(0, 1000)
+        return {int(r.pk) for r in query.get_results()}
+
+    tenth = dt.date(2020, 1, 10)
+    before, on, after = db(meeting__date__lt=tenth), db(meeting__date=tenth), db(meeting__date__gt=tenth)
+    assert before and on and after
+    assert ids(date__lt=tenth) == before
+    assert ids(date__lte=tenth) == before | on
+    assert ids(date__gt=tenth) == after
+    assert ids(date__gte=tenth) == on | after
+    assert ids(date__range=(tenth, tenth)) == on

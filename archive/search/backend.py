@@ -44,6 +44,8 @@ from whoosh.query import And as WhooshAnd
 from whoosh.query import NullQuery
 from whoosh.sorting import Count, FieldFacet, FunctionFacet
 
+from .ranges import WholeDayRanges
+
 log = logging.getLogger(__name__)
 
 
@@ -437,7 +439,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return {f[DJANGO_ID]: f.get("stamp", "") for f in searcher.reader().all_stored_fields()}
 
 
-class ArchiveWhooshSearchQuery(WhooshSearchQuery):
+class ArchiveWhooshSearchQuery(WholeDayRanges, WhooshSearchQuery):
     pass
 
 
