@@ -294,3 +294,30 @@ def test_date_comparisons_mean_what_haystack_documents(indexed):
     assert ids(date__gt=tenth) == after
     assert ids(date__gte=tenth) == on | after
     assert ids(date__range=(tenth, tenth)) == on
+
+
+def test_more_like_this_finds_statements_sharing_words(indexed):
+    """"Related statements" through haystack's more_like_this (tantivy; the lean Whoosh schema
+    stores no text to compare)."""
+    from haystack.query import SearchQuerySet
+
+    from archive.search.tantivy_backend import ANALYZER
+
+    if not hasattr(get_backend(), "snippets"):
+        pytest.skip("more-like-this needs the tantivy engine")
+    statement = Statement.objects.filter(text__icontains="ceasefire", word_count__gt=300).order_by("pk").first()
+
+    def words(text):
+        return set(ANALYZER.analyze(text))
+
+    def overlap(other):
+        a, b = words(statement.text), words(other.text)
+        return len(a & b) / len(a | b)
+
+    related = [int(r.pk) for r in SearchQuerySet().more_like_this(statement)[:5]]
+    assert len(related) == 5 and statement.pk not in related
+    others = Statement.objects.exclude(pk=statement.pk)
+    mean = sum(overlap(s) for s in others) / others.count()
+    assert sum(overlap(s) for s in Statement.objects.filter(pk__in=related)) / 5 > mean
+    within = [int(r.pk) for r in SearchQuerySet().filter(meeting_exact="8700").more_like_this(statement)[:5]]
+    assert within and set(within) <= db(meeting__slug="8700") - {statement.pk}

@@ -436,13 +436,12 @@ class TantivySearchBackend(BaseSearchBackend):
         return out
 
     def more_like_this(self, model_instance, additional_query_string=None, start_offset=0, end_offset=None,
-                       models=None, limit_to_registered_models=None, result_class=None, **kwargs):
+                       models=None, limit_to_registered_models=None, result_class=None, query_tree=None,
+                       **kwargs):
         """Statements whose words are most like this one's (its own document left out)."""
         from haystack import connections
         from haystack.utils import get_identifier
 
-        if additional_query_string:
-            raise NotImplementedError("more-like-this with an extra query string")
         self._ready()
         searcher = self.searcher()
         if searcher is None:
@@ -451,8 +450,11 @@ class TantivySearchBackend(BaseSearchBackend):
         text = search_index.full_prepare(model_instance).get(self.content_field_name) or ""
         like = tantivy.Query.more_like_this_document_fields_query(
             self.schema, {self.content_field_name: [text]}, min_doc_frequency=1, min_term_frequency=1)
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, like),
-                                             (tantivy.Occur.MustNot, self._term(ID, get_identifier(model_instance)))])
+        clauses = [(tantivy.Occur.Must, like), (tantivy.Occur.MustNot, self._term(ID, get_identifier(model_instance)))]
+        narrowed = self.translate(query_tree) if query_tree is not None and query_tree.children else None
+        if narrowed is not None:  # SearchQuerySet().filter(...).more_like_this(obj)
+            clauses.append((tantivy.Occur.Must, narrowed))
+        query = tantivy.Query.boolean_query(clauses)
         limit = (end_offset or start_offset + 10) - start_offset
         found = searcher.tantivy.search(query, limit=max(limit, 1), offset=start_offset, count=True)
         result_class = result_class or SearchResult
@@ -647,6 +649,12 @@ class TantivySearchQuery(WholeDayRanges, WhooshSearchQuery):
         params = super().build_params(spelling_query=spelling_query)
         params["query_tree"] = self.query_filter
         return params
+
+    def run_mlt(self, **kwargs):
+        kwargs.setdefault("start_offset", self.start_offset)
+        if self.end_offset is not None:
+            kwargs.setdefault("end_offset", self.end_offset)
+        super().run_mlt(query_tree=self.query_filter, **kwargs)
 
 
 class TantivyEngine(BaseEngine):
