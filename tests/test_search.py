@@ -321,3 +321,13 @@ def test_more_like_this_finds_statements_sharing_words(indexed):
     assert sum(overlap(s) for s in Statement.objects.filter(pk__in=related)) / 5 > mean
     within = [int(r.pk) for r in SearchQuerySet().filter(meeting_exact="8700").more_like_this(statement)[:5]]
     assert within and set(within) <= db(meeting__slug="8700") - {statement.pk}
+
+
+def test_reindexing_a_meeting_replaces_its_documents(indexed):
+    from haystack.query import SearchQuerySet
+
+    meeting = Meeting.objects.get(slug="8700")
+    before = found("meeting:8700")
+    assert upkeep.index_meetings([meeting.pk]) == len(before)
+    assert found("meeting:8700") == before == db(meeting=meeting)
+    assert get_backend().doc_count() == Statement.objects.count() == SearchQuerySet().all().count()

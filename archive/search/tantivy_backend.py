@@ -373,13 +373,14 @@ class TantivySearchBackend(BaseSearchBackend):
         empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         if narrow_queries or date_facets or query_facets or within or dwithin or highlight:
             raise NotImplementedError("the tantivy engine takes SQ filters, field facets and project highlighting only")
-        if query_tree is None:
-            if str(query_string).strip() in ("", "*", "*:*"):
-                query = tantivy.Query.all_query() if query_string else None
-            else:
-                raise ValueError("the tantivy engine searches SQ trees (SearchQuerySet.filter), not query strings")
-        else:
+        if query_tree is not None and query_tree.children:
             query = self.translate(query_tree)
+        elif str(query_string).strip() in ("*", "*:*"):  # SearchQuerySet().all()
+            query = tantivy.Query.all_query()
+        elif not query_string:
+            query = None
+        else:
+            raise ValueError("the tantivy engine searches SQ trees (SearchQuerySet.filter), not query strings")
         if query is None:
             return empty
         searcher = self.searcher()
