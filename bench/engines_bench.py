@@ -3,13 +3,15 @@ PostgreSQL full-text search as bare SQL, on the same archive and the same querie
 
     python bench/engines_bench.py --statements 10000 --keep var/bench-10k --pg postgres://postgres@127.0.0.1:5432/postgres
     python bench/engines_bench.py --statements 100000 --keep var/bench-100k --skip-whoosh   # Whoosh takes ~30 min to index
+    python bench/engines_bench.py --statements 10000 --keep var/bench-10k --reuse-index --paired --no-sql
 
 The archive is built by bench/synthetic.py (real 2020 statements copied a year back per copy) and
 kept with ``--keep``. Each engine is indexed by ``upkeep.rebuild()`` in a child process (throughput,
 index size, peak memory of that process) and queried in another child process: the 200 queries of
 bench/search_bench.py through the Django view (parse, search, five facets and who-says-most, 20
 results loaded and highlighted, page rendered), after 10 warm-up queries; the memory reported is
-that query process's peak resident set. FTS5 and PostgreSQL run the same queries as bare SQL
+that query process's peak resident set. ``--paired`` also runs each query on every engine in
+turn in one process, so that the ratio is measured at the same moments on a shared machine. FTS5 and PostgreSQL run the same queries as bare SQL
 (count, 20 snippets, facet counts): their ratios flatter them.
 """
 
@@ -105,6 +107,30 @@ def child_query(folder: Path, engine: str, n: int) -> dict:
             "size": folder_size(get_backend().index_path)}
 
 
+def child_paired(folder: Path, n: int) -> dict:
+    """The same queries on every engine in turn, query by query, in one process: the ratios are
+    measured at the same moments, whatever else the machine is doing."""
+    setup(folder, "tantivy")
+    from django.conf import settings
+    from django.test import Client
+    from haystack import connections
+
+    engines = [e for e in ENGINES if (folder / "search_index" / e).exists()]
+    client, times = Client(), {e: [] for e in engines}
+    for i, (q, sort, page) in enumerate(queries(n)):
+        url = "/search/?" + urlencode({"q": q, "sort": sort, "page": page})
+        for engine in engines if i % 2 else reversed(engines):
+            settings.HAYSTACK_CONNECTIONS["default"].update(
+                ENGINE=settings.SEARCH_ENGINES[engine], PATH=str(folder / "search_index" / engine))
+            connections.reload("default")
+            if i == 0:
+                client.get(url)  # warm up this engine's searcher
+            started = time.perf_counter()
+            client.get(url)
+            times[engine].append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def run_child(*args: str) -> dict:
     out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -120,12 +146,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-index", action="store_true", help="query the kept indexes without rebuilding")
     parser.add_argument("--skip-whoosh", action="store_true",
                         help="do not build a Whoosh index (query a kept one if there is one)")
+    parser.add_argument("--paired", action="store_true",
+                        help="also time the engines query by query in turn, in one process (fair ratios under load)")
     parser.add_argument("--child", nargs=2, metavar=("PHASE", "ENGINE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     folder = Path(args.keep).resolve()
     if args.child:
         phase, engine = args.child
-        result = child_index(folder, engine) if phase == "index" else child_query(folder, engine, args.queries)
+        if phase == "paired":
+            result = child_paired(folder, args.queries)
+        elif phase == "index":
+            result = child_index(folder, engine)
+        else:
+            result = child_query(folder, engine, args.queries)
         print(json.dumps(result))
         return 0
 
@@ -164,6 +197,13 @@ def main(argv: list[str] | None = None) -> int:
             by_kind.setdefault(kind, []).append(ms)
         print("          " + "  ".join(f"{k} p50 {percentiles(v)[0]:.1f} / p95 {percentiles(v)[1]:.1f}"
                                       for k, v in by_kind.items()))
+    if args.paired and len(views) > 1:
+        paired = run_child("--keep", str(folder), "--queries", str(args.queries), "--child", "paired", "-")
+        t50, t95 = percentiles(paired["tantivy"])
+        for engine, times in paired.items():
+            a, b = percentiles(times)
+            print(f"{engine:8} paired with the other engine, query by query: p50 {a:.1f} ms (x{a / t50:.1f} tantivy), "
+                  f"p95 {b:.1f} ms (x{b / t95:.1f})")
     others: dict[str, list[float]] = {}
     if not args.no_sql:
         qs = queries(args.queries)
