@@ -50,7 +50,14 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         return Statement
 
     def index_queryset(self, using=None):
-        return Statement.objects.listing().prefetch_related("citations").order_by("pk")
+        # The meeting's JSON columns are not indexed: parsing them for every statement was most of
+        # the cost of reading statements for a rebuild.
+        return (
+            Statement.objects.listing()
+            .defer(*(f"meeting__{name}" for name in ("agenda", "stage_directions", "votes", "invitations", "warnings")))
+            .prefetch_related("citations")
+            .order_by("pk")
+        )
 
     def prepare_speaker(self, obj: Statement) -> str:
         names = [obj.speaker_label]

@@ -146,9 +146,17 @@ FETCH_BACKOFF_SECONDS = float(os.environ.get("FETCH_BACKOFF_SECONDS", "10"))
 
 # Where the full-text index lives (used by the search engine).
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search_index"))
-# Full-text search: haystack over the project's own Whoosh engine (docs/search.md).
+# Full-text search: haystack over the project's own Whoosh engine, or tantivy for the whole corpus
+# (docs/search.md). Each engine keeps its index in its own subdirectory of SEARCH_INDEX_DIR.
+SEARCH_ENGINES = {
+    "whoosh": "archive.search.backend.ArchiveWhooshEngine",
+    "tantivy": "archive.search.tantivy_backend.TantivyEngine",
+}
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh")
+if SEARCH_ENGINE not in SEARCH_ENGINES:
+    raise ImproperlyConfigured(f"SEARCH_ENGINE must be one of {', '.join(SEARCH_ENGINES)}, not {SEARCH_ENGINE!r}")
 HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": "archive.search.backend.ArchiveWhooshEngine", "PATH": str(SEARCH_INDEX_DIR)},
+    "default": {"ENGINE": SEARCH_ENGINES[SEARCH_ENGINE], "PATH": str(SEARCH_INDEX_DIR / SEARCH_ENGINE)},
 }
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False  # no extra match-all search per query
 

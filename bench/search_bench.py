@@ -290,21 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.test import Client
 
-    from archive.models import Statement
     from archive.search import upkeep
     from archive.search.backend import get_backend
     from archive.search.service import resolve_country
-    from bench.synthetic import build_archive
+    from bench.synthetic import ensure_archive
 
-    call_command("migrate", verbosity=0)
-    if Statement.objects.count() < args.statements:
-        if Statement.objects.exists():
-            call_command("flush", interactive=False, verbosity=0)
-        build_archive(args.statements)
-    total = Statement.objects.count()
+    total = ensure_archive(args.statements)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if args.reuse_index and get_backend().has_index():
         print(f"\n{total} statements. Index reused: {folder_size(get_backend().index_path) / 2**20:.1f} MB on disk")

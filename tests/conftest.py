@@ -42,8 +42,8 @@ def parsed(path: Path):
 # --------------------------------------------------------------------------- search index
 
 
-def point_search_index_at(path) -> str:
-    """Point haystack's Whoosh PATH at ``path``; returns the previous PATH."""
+def point_search_index_at(path, engine: str | None = None) -> str:
+    """Point haystack's PATH at ``path`` (and, given an ``engine``, use it); returns the previous PATH."""
     from django.conf import settings
     from haystack import connections
 
@@ -52,6 +52,8 @@ def point_search_index_at(path) -> str:
     get_backend().forget_searcher()
     info = settings.HAYSTACK_CONNECTIONS["default"]
     previous, info["PATH"] = info["PATH"], str(path)
+    if engine is not None:
+        info["ENGINE"] = settings.SEARCH_ENGINES[engine]
     connections.reload("default")
     return previous
 
@@ -64,13 +66,18 @@ def _no_search_index_in_the_work_tree(tmp_path_factory):
     point_search_index_at(previous)
 
 
-@pytest.fixture(scope="module")
-def search_index(tmp_path_factory):
-    """A Whoosh index path in a temporary folder, for one test module (build it in the module)."""
-    path = tmp_path_factory.mktemp("search") / "search_index"
-    previous = point_search_index_at(path)
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def search_index(request, tmp_path_factory):
+    """An index path in a temporary folder for one test module (build it in the module), once per
+    search engine: every test using it runs on both, so the engines cannot drift apart."""
+    from django.conf import settings
+
+    engine = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"]
+    path = tmp_path_factory.mktemp(f"search-{request.param}") / "search_index"
+    previous = point_search_index_at(path, request.param)
     yield path
     point_search_index_at(previous)
+    settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"] = engine
 
 
 @pytest.fixture(autouse=True)

@@ -352,3 +352,60 @@ def test_import_without_an_index_works(tmp_path, indexed):
         assert service.search("ceasefire").missing_index
     finally:
         point_search_index_at(previous)
+
+
+def test_date_comparisons_mean_what_haystack_documents(indexed):
+    """``__lt``/``__gt`` leave the day out, ``__lte``/``__gte``/``__range`` take it in, on every engine
+    (haystack's shipped Whoosh query treated ``__lt`` as ``<=``)."""
+    from haystack.query import SQ
+
+    def ids(**kw):
+        query = service._sqs(SQ(**kw)).query
+        query.set_limits(0, 1000)
+        return {int(r.pk) for r in query.get_results()}
+
+    tenth = dt.date(2020, 1, 10)
+    before, on, after = db(meeting__date__lt=tenth), db(meeting__date=tenth), db(meeting__date__gt=tenth)
+    assert before and on and after
+    assert ids(date__lt=tenth) == before
+    assert ids(date__lte=tenth) == before | on
+    assert ids(date__gt=tenth) == after
+    assert ids(date__gte=tenth) == on | after
+    assert ids(date__range=(tenth, tenth)) == on
+
+
+def test_more_like_this_finds_statements_sharing_words(indexed):
+    """"Related statements" through haystack's more_like_this (tantivy; the lean Whoosh schema
+    stores no text to compare)."""
+    from haystack.query import SearchQuerySet
+
+    from archive.search.tantivy_backend import ANALYZER
+
+    if not hasattr(get_backend(), "snippets"):
+        pytest.skip("more-like-this needs the tantivy engine")
+    statement = Statement.objects.filter(text__icontains="ceasefire", word_count__gt=300).order_by("pk").first()
+
+    def words(text):
+        return set(ANALYZER.analyze(text))
+
+    def overlap(other):
+        a, b = words(statement.text), words(other.text)
+        return len(a & b) / len(a | b)
+
+    related = [int(r.pk) for r in SearchQuerySet().more_like_this(statement)[:5]]
+    assert len(related) == 5 and statement.pk not in related
+    others = Statement.objects.exclude(pk=statement.pk)
+    mean = sum(overlap(s) for s in others) / others.count()
+    assert sum(overlap(s) for s in Statement.objects.filter(pk__in=related)) / 5 > mean
+    within = [int(r.pk) for r in SearchQuerySet().filter(meeting_exact="8700").more_like_this(statement)[:5]]
+    assert within and set(within) <= db(meeting__slug="8700") - {statement.pk}
+
+
+def test_reindexing_a_meeting_replaces_its_documents(indexed):
+    from haystack.query import SearchQuerySet
+
+    meeting = Meeting.objects.get(slug="8700")
+    before = found("meeting:8700")
+    assert upkeep.index_meetings([meeting.pk]) == len(before)
+    assert found("meeting:8700") == before == db(meeting=meeting)
+    assert get_backend().doc_count() == Statement.objects.count() == SearchQuerySet().all().count()

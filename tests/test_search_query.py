@@ -10,6 +10,9 @@ from haystack.query import SearchQuerySet
 from archive.search import query as ql
 from archive.search.query import And, Filter, Not, Or, Phrase, Term
 
+# The SQ each query compiles to is the same on every engine (tests/conftest.py: search_index).
+pytestmark = pytest.mark.usefixtures("search_index")
+
 
 def tree(text):
     return ql.parse(text).node

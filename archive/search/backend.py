@@ -53,6 +53,8 @@ from whoosh.query import NullQuery
 from whoosh.query import Phrase as WhooshPhrase
 from whoosh.query import Term as WhooshTerm
 
+from .ranges import WholeDayRanges
+
 log = logging.getLogger(__name__)
 
 
@@ -624,7 +626,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return {f[DJANGO_ID]: f.get("stamp", "") for f in searcher.reader().all_stored_fields()}
 
 
-class ArchiveWhooshSearchQuery(WhooshSearchQuery):
+class ArchiveWhooshSearchQuery(WholeDayRanges, WhooshSearchQuery):
     pass
 
 

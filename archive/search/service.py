@@ -141,7 +141,11 @@ def search(text: str, *, page: int = 1, sort: str = "relevance") -> Outcome:
     ids = [int(r.pk) for r in results]
     by_id = Statement.objects.listing().in_bulk(ids)
     words = parsed.positive_words()
-    outcome.hits = [Hit(by_id[i], snippet(by_id[i].text, words)) for i in ids if i in by_id]
+    shown = [by_id[i] for i in ids if i in by_id]
+    if hasattr(backend, "snippets"):  # an engine with its own highlighter (tantivy_backend)
+        outcome.hits = list(map(Hit, shown, backend.snippets(compiled.sq, [s.text for s in shown])))
+    else:
+        outcome.hits = [Hit(s, snippet(s.text, words)) for s in shown]
     facets = (query.get_facet_counts() or {}).get("fields", {})
     outcome.facets = _facets(facets, parsed)
     outcome.per_year = sorted((y, n) for y, n in facets.get("year_exact", []))

@@ -60,6 +60,8 @@ def index_meetings(meeting_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     backend = get_backend()
+    if hasattr(backend, "index_meetings"):  # an engine with its own writer (tantivy_backend)
+        return backend.index_meetings(statement_index(), ids)
     ix = backend.open_index()
     if ix is None:
         return 0

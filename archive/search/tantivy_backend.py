@@ -1,0 +1,663 @@
+"""A haystack engine over tantivy (the Rust search library, through its Python binding).
+
+Selected with ``SEARCH_ENGINE=tantivy`` (archive/settings.py); Whoosh stays the default. Views,
+templates, the query language and the tests do not know which engine runs: both take the same
+``SQ`` trees and return the same facet counts (docs/search.md says when to choose which).
+
+* **No query strings.** The ``SQ`` tree that ``query.to_sq()`` builds is translated node by node into
+  tantivy ``Query`` objects (``TantivySearchQuery`` hands it to the backend); what a reader typed never
+  reaches tantivy's own query parser.
+* **The same words as Whoosh**: runs of letters and digits, lower-cased, Whoosh's English stop words
+  and single characters dropped, English-stemmed (tantivy's Snowball stemmer; Whoosh uses the older Porter
+  one, so a few rare words stem differently). Query words are analysed by the same analyzer.
+* **Facets** are tantivy term aggregations over fast (columnar) fields, all in one pass; "who says
+  this most" (``delegation_substantive``) is the delegation counts minus their procedural ones.
+* **Dates are whole days**: ``__lte``/``__gte``/``__range`` include the day named, ``__lt``/``__gt``
+  exclude it (tests/test_search.py checks the edges on both engines).
+* **Upkeep** like the Whoosh engine: a full build into a sibling directory, swapped in with one
+  ``os.replace`` of a symbolic link; small writes (an import, a repair) through a short-lived writer;
+  one searcher per process, reloaded when the index's ``meta.json`` changes.
+* **Highlighting** of the page shown: the database text of each statement run through tantivy's
+  snippet generator with the same analyzer and query (``snippets()``), every piece HTML-escaped,
+  only ``<mark>`` as markup: about five times faster than the Whoosh highlighter, which was most of
+  the time of a search page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import string
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+from django.utils.html import escape
+from haystack.backends import BaseEngine, BaseSearchBackend, log_query
+from haystack.backends.whoosh_backend import WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.inputs import BaseInput, Clean, Exact
+from haystack.models import SearchResult
+from whoosh.analysis import STOP_WORDS
+
+from .backend import SUBSTANTIVE_DELEGATIONS, ArchiveWhooshBackend
+from .ranges import WholeDayRanges
+
+log = logging.getLogger(__name__)
+
+TEXT_TOKENIZER = "archive_text"
+WORDS_TOKENIZER = "archive_words"
+SPELLING_FIELD = "spelling_words"  # the text's words unstemmed, for suggestions
+FACET_SIZE = 10_000  # every value: delegations, years, roles, languages, resolutions cited
+WRITER_HEAP = 128_000_000
+WRITER_WAIT_SECONDS = 60
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index's writer lock."""
+
+
+# Whoosh drops words shorter than two characters as it drops stop words ("S/PV.8698" is "pv 8698").
+SHORT_WORDS = [*string.ascii_lowercase, *string.digits]
+RAW_WORD = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer takes for one word
+
+
+def text_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.custom_stopword(sorted(STOP_WORDS) + SHORT_WORDS))
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def words_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.custom_stopword(SHORT_WORDS))
+        .build()
+    )
+
+
+ANALYZER = text_analyzer()
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class Searcher:
+    """One tantivy searcher over one state of the index (what ``service.suggest`` asks of it)."""
+
+    def __init__(self, index: tantivy.Index, path: str, signature: tuple):
+        self.index = index
+        self.path = path
+        self.signature = signature
+        self.tantivy = index.searcher()
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.tantivy.doc_freq(field, term)
+
+    def doc_count(self) -> int:
+        return self.tantivy.num_docs
+
+
+_lock = threading.Lock()
+_searchers: dict[str, Searcher] = {}  # live path -> searcher (tantivy searchers are thread-safe)
+
+
+def _signature(real: str) -> tuple | None:
+    try:
+        st = os.stat(os.path.join(real, "meta.json"))
+    except FileNotFoundError:
+        return None
+    return (real, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class TantivySearchBackend(BaseSearchBackend):
+    """See the module docstring."""
+
+    # Engine-neutral pieces of the Whoosh engine: the live path is a symbolic link to a sibling
+    # build directory, replaced atomically.
+    new_build_dir = ArchiveWhooshBackend.new_build_dir
+    swap_in = ArchiveWhooshBackend.swap_in
+    discard = staticmethod(ArchiveWhooshBackend.discard)
+    # The query text built for logs (TantivySearchQuery) formats values as the Whoosh engine does.
+    _from_python = ArchiveWhooshBackend._from_python
+    RESERVED_WORDS = ArchiveWhooshBackend.RESERVED_WORDS
+    RESERVED_CHARACTERS = ArchiveWhooshBackend.RESERVED_CHARACTERS
+
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.path = connection_options.get("PATH")
+        if not self.path:
+            raise ValueError(f"HAYSTACK_CONNECTIONS['{connection_alias}'] needs a PATH for the tantivy index")
+        self.setup_complete = False
+        self.content_field_name = "text"
+        self.fields: dict[str, object] = {}
+
+    def setup(self) -> None:
+        from haystack import connections
+
+        fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+        self.fields = {f.index_fieldname: f for f in fields.values()}
+        self.content_field_name, self.schema = self.build_schema(fields)
+        self.setup_complete = True
+
+    def build_schema(self, fields):
+        builder = tantivy.SchemaBuilder()
+        for name in (ID, DJANGO_CT, DJANGO_ID):
+            builder.add_text_field(name, stored=True, tokenizer_name="raw")
+        content = ""
+        for field in fields.values():
+            name = field.index_fieldname
+            if field.document:
+                content = name
+                builder.add_text_field(name, tokenizer_name=TEXT_TOKENIZER)
+                builder.add_text_field(SPELLING_FIELD, tokenizer_name=WORDS_TOKENIZER, index_option="basic")
+            elif not field.indexed:
+                builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+            elif field.field_type == "exact":
+                builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+            elif field.field_type in ("date", "datetime"):
+                builder.add_date_field(name, indexed=True, fast=True)
+            elif field.field_type == "integer":
+                builder.add_integer_field(name, indexed=True, fast=True)
+            else:  # names: analysed like the text
+                builder.add_text_field(name, tokenizer_name=TEXT_TOKENIZER)
+        return content, builder.build()
+
+    def _ready(self) -> None:
+        if not self.setup_complete:
+            self.setup()
+
+    # -- the index on disk
+
+    @property
+    def index_path(self) -> Path:
+        return Path(self.path)
+
+    def has_index(self) -> bool:
+        return _signature(os.path.realpath(self.index_path)) is not None
+
+    def _open(self, directory: str, *, create: bool = False) -> tantivy.Index:
+        self._ready()
+        index = tantivy.Index(self.schema, path=directory, reuse=not create)
+        index.register_tokenizer(TEXT_TOKENIZER, text_analyzer())
+        index.register_tokenizer(WORDS_TOKENIZER, words_analyzer())
+        index.config_reader(reload_policy="manual")
+        return index
+
+    def searcher(self) -> Searcher | None:
+        """The searcher over the live index, replaced only when the index changed."""
+        path = str(self.index_path)
+        real = os.path.realpath(path)
+        signature = _signature(real)
+        if signature is None:
+            return None
+        cached = _searchers.get(path)
+        if cached is not None and cached.signature == signature:
+            return cached
+        with _lock:
+            cached = _searchers.get(path)
+            if cached is not None and cached.signature == signature:
+                return cached
+            if cached is not None and cached.signature[0] == real:
+                cached.index.reload()
+                index = cached.index
+            else:
+                index = self._open(real)
+            searcher = _searchers[path] = Searcher(index, path, signature)
+            return searcher
+
+    def forget_searcher(self) -> None:
+        with _lock:
+            _searchers.pop(str(self.index_path), None)
+
+    # -- documents
+
+    def document(self, search_index, obj) -> tantivy.Document | None:
+        try:
+            prepared = search_index.full_prepare(obj)
+        except SkipDocument:
+            return None
+        doc = tantivy.Document()
+        for key, value in prepared.items():
+            if key == "boost" or value is None or value == "" or value == []:
+                continue
+            for one in value if isinstance(value, list | tuple) else (value,):
+                self._add(doc, key, one)
+        return doc
+
+    def _add(self, doc: tantivy.Document, name: str, value) -> None:
+        field = self.fields.get(name)
+        kind = getattr(field, "field_type", "")
+        if kind in ("date", "datetime"):
+            doc.add_date(name, _as_datetime(value))
+        elif kind == "integer":
+            doc.add_integer(name, int(value))
+        else:
+            doc.add_text(name, str(value))
+            if name == self.content_field_name:
+                doc.add_text(SPELLING_FIELD, str(value))
+
+    # -- writing
+
+    def _writer(self, index: tantivy.Index, *, heap: int = 50_000_000):
+        waited = 0.0
+        while True:
+            try:
+                return index.writer(heap_size=heap)
+            except ValueError as exc:
+                if "lock" not in str(exc).lower() or waited >= WRITER_WAIT_SECONDS:
+                    if "lock" in str(exc).lower():
+                        raise IndexBusy(f"the search index at {self.path} is being written by another process") from exc
+                    raise
+                time.sleep(0.5)
+                waited += 0.5
+
+    def _live_index(self) -> tantivy.Index | None:
+        searcher = self.searcher()
+        return None if searcher is None else searcher.index
+
+    def _commit(self, writer) -> None:
+        writer.commit()
+        writer.wait_merging_threads()  # releases the writer lock
+
+    def write(self, *, delete_terms: Iterable[tuple[str, str]] = (), documents: Iterable = ()) -> int:
+        """Delete documents by term, add documents, commit once. Returns the number added."""
+        index = self._live_index()
+        if index is None:
+            log.info("No search index at %s yet: nothing updated (run rebuild_search_index)", self.path)
+            return 0
+        writer = self._writer(index)
+        count = 0
+        try:
+            for field, value in delete_terms:
+                writer.delete_documents_by_term(field, value)
+            for doc in documents:
+                writer.add_document(doc)
+                count += 1
+        except BaseException:
+            writer.rollback()
+            raise
+        self._commit(writer)
+        return count
+
+    def update(self, index, iterable, commit=True):
+        """Add or replace documents in the live index (small batches: an import, a repair)."""
+        from haystack.utils import get_identifier
+
+        objects = list(iterable)
+        docs = [d for d in (self.document(index, obj) for obj in objects) if d is not None]
+        self.write(delete_terms=[(ID, get_identifier(obj)) for obj in objects], documents=docs)
+
+    def index_meetings(self, search_index, meeting_ids: list[int]) -> int:
+        """Re-index every statement of these meetings (the import hook; see upkeep.index_meetings)."""
+        from archive.models import Meeting
+
+        if not self.has_index():
+            return 0
+        slugs = Meeting.objects.filter(pk__in=meeting_ids).values_list("slug", flat=True)
+        statements = search_index.index_queryset().filter(meeting_id__in=meeting_ids).iterator(chunk_size=500)
+        docs = (d for d in (self.document(search_index, s) for s in statements) if d is not None)
+        try:
+            return self.write(delete_terms=[("meeting_exact", slug) for slug in slugs], documents=docs)
+        except IndexBusy:
+            log.warning("Search index busy: %d meetings not re-indexed (run repair_search_index)", len(meeting_ids))
+            return 0
+
+    def remove_ids(self, identifiers: Iterable[str]) -> int:
+        identifiers = list(identifiers)
+        self.write(delete_terms=[(ID, i) for i in identifiers])
+        return len(identifiers)
+
+    def remove(self, obj_or_string, commit=True):
+        from haystack.utils import get_identifier
+
+        self.remove_ids([get_identifier(obj_or_string)])
+
+    def clear(self, models=None, commit=True):
+        if models:
+            raise NotImplementedError("the tantivy engine clears the whole index only")
+        new = self.new_build_dir()
+        self._commit(self._writer(self._open(str(new), create=True)))
+        self.discard(self.swap_in(new))
+        self.forget_searcher()
+
+    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None) -> int:
+        """Write every object into a fresh index in ``directory`` with one bulk writer."""
+        index = self._open(str(directory), create=True)
+        writer = self._writer(index, heap=WRITER_HEAP)
+        count = 0
+        try:
+            for obj in objects:
+                doc = self.document(search_index, obj)
+                if doc is not None:
+                    writer.add_document(doc)
+                    count += 1
+                if progress is not None:
+                    progress(1)
+        except BaseException:
+            writer.rollback()
+            raise
+        self._commit(writer)
+        return count
+
+    # -- reading
+
+    @log_query
+    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, fields="", highlight=False,
+               facets=None, date_facets=None, query_facets=None, narrow_queries=None, spelling_query=None,
+               within=None, dwithin=None, distance_point=None, models=None, limit_to_registered_models=None,
+               result_class=None, query_tree=None, **kwargs):
+        self._ready()
+        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        if narrow_queries or date_facets or query_facets or within or dwithin or highlight:
+            raise NotImplementedError("the tantivy engine takes SQ filters, field facets and project highlighting only")
+        if query_tree is not None and query_tree.children:
+            query = self.translate(query_tree)
+        elif str(query_string).strip() in ("*", "*:*"):  # SearchQuerySet().all()
+            query = tantivy.Query.all_query()
+        elif not query_string:
+            query = None
+        else:
+            raise ValueError("the tantivy engine searches SQ trees (SearchQuerySet.filter), not query strings")
+        if query is None:
+            return empty
+        searcher = self.searcher()
+        if searcher is None:
+            return {**empty, "missing_index": True}
+        if models:
+            from haystack.utils import get_model_ct
+
+            cts = [(tantivy.Occur.Should, self._term(DJANGO_CT, get_model_ct(m))) for m in models]
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query),
+                                                 (tantivy.Occur.Must, tantivy.Query.boolean_query(cts))])
+        order = {}
+        if sort_by:
+            if len(sort_by) > 1:
+                raise NotImplementedError("the tantivy engine sorts on one field")
+            name = sort_by[0].lstrip("-")
+            order = {"order_by_field": name,
+                     "order": tantivy.Order.Desc if sort_by[0].startswith("-") else tantivy.Order.Asc}
+        limit = (end_offset if end_offset is not None else searcher.doc_count()) - start_offset
+        found = searcher.tantivy.search(query, limit=max(limit, 1), offset=start_offset, count=True, **order)
+        result_class = result_class or SearchResult
+        results = []
+        for score, address in found.hits if limit > 0 else ():
+            stored = searcher.tantivy.doc(address).to_dict()
+            app_label, model_name = stored[DJANGO_CT][0].split(".")
+            extra = {k: v[0] for k, v in stored.items() if k not in (ID, DJANGO_CT, DJANGO_ID)}
+            results.append(result_class(app_label, model_name, stored[DJANGO_ID][0],
+                                        score if not order else 0, **extra))
+        facet_counts = {}
+        if facets:
+            facet_counts = {"fields": self.facet_counts(searcher, query, list(facets)), "dates": {}, "queries": {}}
+        return {"results": results, "hits": found.count, "facets": facet_counts, "spelling_suggestion": None}
+
+    def facet_counts(self, searcher: Searcher, query, names: list[str]) -> dict[str, list[tuple[str, int]]]:
+        """Counts per value of each field, in one aggregation pass, most frequent first."""
+        aggs = {}
+        for name in names:
+            if name == SUBSTANTIVE_DELEGATIONS:
+                aggs[name] = {"terms": {"field": "delegation_exact", "size": FACET_SIZE},
+                              "aggs": {"procedural": {"terms": {"field": "procedural", "size": 2}}}}
+            else:
+                aggs[name] = {"terms": {"field": name, "size": FACET_SIZE}}
+        answer = searcher.tantivy.aggregate(query, aggs)
+        out = {}
+        for name in names:
+            rows = []
+            for bucket in answer.get(name, {}).get("buckets", []):
+                count = bucket["doc_count"]
+                if name == SUBSTANTIVE_DELEGATIONS:
+                    count -= sum(b["doc_count"] for b in bucket["procedural"]["buckets"] if b["key"] == "1")
+                if count:
+                    rows.append((str(bucket["key"]), count))
+            out[name] = sorted(rows, key=lambda kv: (-kv[1], kv[0]))
+        return out
+
+    def more_like_this(self, model_instance, additional_query_string=None, start_offset=0, end_offset=None,
+                       models=None, limit_to_registered_models=None, result_class=None, query_tree=None,
+                       **kwargs):
+        """Statements whose words are most like this one's (its own document left out)."""
+        from haystack import connections
+        from haystack.utils import get_identifier
+
+        self._ready()
+        searcher = self.searcher()
+        if searcher is None:
+            return {"results": [], "hits": 0}
+        search_index = connections[self.connection_alias].get_unified_index().get_index(type(model_instance))
+        text = search_index.full_prepare(model_instance).get(self.content_field_name) or ""
+        like = tantivy.Query.more_like_this_document_fields_query(
+            self.schema, {self.content_field_name: [text]}, min_doc_frequency=1, min_term_frequency=1)
+        clauses = [(tantivy.Occur.Must, like), (tantivy.Occur.MustNot, self._term(ID, get_identifier(model_instance)))]
+        narrowed = self.translate(query_tree) if query_tree is not None and query_tree.children else None
+        if narrowed is not None:  # SearchQuerySet().filter(...).more_like_this(obj)
+            clauses.append((tantivy.Occur.Must, narrowed))
+        query = tantivy.Query.boolean_query(clauses)
+        limit = (end_offset or start_offset + 10) - start_offset
+        found = searcher.tantivy.search(query, limit=max(limit, 1), offset=start_offset, count=True)
+        result_class = result_class or SearchResult
+        results = []
+        for score, address in found.hits:
+            stored = searcher.tantivy.doc(address).to_dict()
+            app_label, model_name = stored[DJANGO_CT][0].split(".")
+            results.append(result_class(app_label, model_name, stored[DJANGO_ID][0], score))
+        return {"results": results, "hits": found.count}
+
+    # -- SQ -> tantivy
+
+    def translate(self, node):
+        """An SQ tree as a tantivy query (None when nothing searchable is left: stop words only)."""
+        query = self._combine(node)
+        return _all_but(query) if query is not None and node.negated else query
+
+    def _combine(self, node):
+        """The node's query, its own negation left to the caller."""
+        parts: list[tuple[bool, object]] = []  # (negated, query)
+        for child in node.children:
+            if hasattr(child, "children"):
+                query, negated = self._combine(child), child.negated
+            else:
+                expression, value = child
+                field, filter_type = node.split_expression(expression)
+                query, negated = self.leaf(field, filter_type, value), False
+            if query is not None:
+                parts.append((negated, query))
+        if not parts:
+            return None
+        if len(parts) == 1 and not parts[0][0]:
+            return parts[0][1]
+        if node.connector == "OR":
+            clauses = [(tantivy.Occur.Should, _all_but(q) if neg else q) for neg, q in parts]
+        else:
+            clauses = [(tantivy.Occur.MustNot if neg else tantivy.Occur.Must, q) for neg, q in parts]
+            if all(neg for neg, _ in parts):
+                clauses.insert(0, (tantivy.Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+    def leaf(self, field: str, filter_type: str, value):
+        from haystack import connections
+
+        name = self.content_field_name if field == "content" else \
+            connections[self.connection_alias].get_unified_index().get_index_fieldname(field)
+        kind = getattr(self.fields.get(name), "field_type", "")
+        if isinstance(value, BaseInput) and not isinstance(value, Exact | Clean):
+            raise ValueError(f"the tantivy engine does not take {type(value).__name__} input")
+        exact = isinstance(value, Exact)
+        raw = value.query_string if isinstance(value, BaseInput) else value
+        if filter_type in ("gt", "gte", "lt", "lte", "range"):
+            return self._range(name, kind, filter_type, raw)
+        if filter_type == "in":
+            queries = [q for q in (self._match(name, kind, v, exact) for v in raw) if q is not None]
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries]) if queries else None
+        if filter_type in ("content", "contains", "exact"):
+            return self._match(name, kind, raw, exact or filter_type == "exact")
+        raise NotImplementedError(f"the tantivy engine has no “__{filter_type}” filter")
+
+    def _term(self, name: str, value):
+        return tantivy.Query.term_query(self.schema, name, value)
+
+    def _match(self, name: str, kind: str, value, exact: bool):
+        if kind in ("date", "datetime"):
+            return self._range(name, kind, "range", (value, value))
+        if kind == "integer":
+            return self._term(name, int(value))
+        if kind == "exact":
+            return self._term(name, str(value))
+        # analysed text: word by word, so a stop word leaves a gap in a phrase as it does in the index
+        positioned = [(position, tokens[0]) for position, word in enumerate(RAW_WORD.findall(str(value)))
+                      if (tokens := ANALYZER.analyze(word))]
+        if not positioned:
+            return None
+        if len(positioned) == 1:
+            return self._term(name, positioned[0][1])
+        if exact:
+            first = positioned[0][0]
+            return tantivy.Query.phrase_query(self.schema, name, [(p - first, t) for p, t in positioned])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, self._term(name, t)) for _, t in positioned])
+
+    def _range(self, name: str, kind: str, filter_type: str, value):
+        low = high = None
+        include_low = include_high = True
+        if filter_type == "range":
+            low, high = value
+        elif filter_type in ("gte", "gt"):
+            low, include_low = value, filter_type == "gte"
+        else:
+            high, include_high = value, filter_type == "lte"
+        if kind in ("date", "datetime"):
+            field_type = tantivy.FieldType.Date
+            # A day (not a moment) stands for all of that day: "up to the 10th" includes the 10th,
+            # "before the 10th" does not; documents are indexed at midnight of their day.
+            if low is not None and not isinstance(low, dt.datetime):
+                low, include_low = _as_datetime(low) + dt.timedelta(days=0 if include_low else 1), True
+            if high is not None and not isinstance(high, dt.datetime):
+                high, include_high = _as_datetime(high) + dt.timedelta(days=1 if include_high else 0), False
+            low, high = (None if v is None else _as_datetime(v) for v in (low, high))
+        elif kind == "integer":
+            field_type = tantivy.FieldType.Integer
+            low, high = (None if v is None else int(v) for v in (low, high))
+        else:
+            raise NotImplementedError(f"ranges on the {kind or 'text'} field {name}")
+        return tantivy.Query.range_query(self.schema, name, field_type, low, high,
+                                         include_lower=include_low, include_upper=include_high)
+
+    def snippets(self, sq, texts: list[str], *, max_chars: int = 220) -> list[str]:
+        """For each text, the passage that best matches the query as safe HTML: every piece
+        HTML-escaped, matched words in ``<mark>``, an ellipsis where text was left out ("" when
+        nothing matches). Tantivy's snippet generator with the index's own analyzer."""
+        searcher = self.searcher()
+        query = self.translate(sq) if searcher is not None else None
+        if query is None:
+            return ["" for _ in texts]
+        generator = tantivy.SnippetGenerator.create(searcher.tantivy, query, self.schema, self.content_field_name)
+        generator.set_max_num_chars(max_chars)
+        out = []
+        for text in texts:
+            doc = tantivy.Document()
+            doc.add_text(self.content_field_name, text)
+            out.append(_marked(generator.snippet_from_doc(doc), len(text.encode())))
+        return out
+
+    # -- what upkeep and suggestions ask of an engine
+
+    def suggest_words(self, word: str, limit: int = 3) -> list[str]:
+        """Words of the indexed text close to ``word`` (unstemmed; at most two edits), best first."""
+        searcher = self.searcher()
+        word = word.lower()
+        if searcher is None or not word:
+            return []
+        scored = []
+        for candidate, frequency in searcher.tantivy.terms_with_prefix(SPELLING_FIELD, word[0]):
+            if candidate == word:
+                continue
+            distance = edit_distance(word, candidate, 2)
+            if distance <= 2:
+                scored.append((distance, -frequency, candidate))
+        return [c for _, _, c in sorted(scored)[:limit]]
+
+    def doc_count(self) -> int:
+        searcher = self.searcher()
+        return 0 if searcher is None else searcher.doc_count()
+
+    def indexed_stamps(self) -> dict[str, str]:
+        """{django_id: stamp} for every live document (for the repair command)."""
+        searcher = self.searcher()
+        if searcher is None or not searcher.doc_count():
+            return {}
+        found = searcher.tantivy.search(tantivy.Query.all_query(), limit=searcher.doc_count(), count=False)
+        out = {}
+        for _, address in found.hits:
+            stored = searcher.tantivy.doc(address).to_dict()
+            out[stored[DJANGO_ID][0]] = (stored.get("stamp") or [""])[0]
+        return out
+
+
+def _as_datetime(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def _marked(snippet, text_bytes: int) -> str:
+    """A tantivy snippet as escaped HTML with ``<mark>`` (its ranges are UTF-8 byte offsets)."""
+    marks = snippet.highlighted()
+    if not marks:
+        return ""
+    fragment = snippet.fragment().encode()
+    pieces, at = [], 0
+    for mark in marks:
+        pieces += [escape(fragment[at : mark.start].decode()), "<mark>",
+                   escape(fragment[mark.start : mark.end].decode()), "</mark>"]
+        at = mark.end
+    pieces.append(escape(fragment[at:].decode()))
+    where = snippet.fragment_range()
+    return ("… " if where.start > 0 else "") + "".join(pieces).strip() + (" …" if where.end < text_bytes else "")
+
+
+def _all_but(query):
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                        (tantivy.Occur.MustNot, query)])
+
+
+class TantivySearchQuery(WholeDayRanges, WhooshSearchQuery):
+    """Builds the same query text as the Whoosh engine (for logs and the query tests) but hands the
+    backend the ``SQ`` tree itself."""
+
+    def build_params(self, spelling_query=None):
+        params = super().build_params(spelling_query=spelling_query)
+        params["query_tree"] = self.query_filter
+        return params
+
+    def run_mlt(self, **kwargs):
+        kwargs.setdefault("start_offset", self.start_offset)
+        if self.end_offset is not None:
+            kwargs.setdefault("end_offset", self.end_offset)
+        super().run_mlt(query_tree=self.query_filter, **kwargs)
+
+
+class TantivyEngine(BaseEngine):
+    backend = TantivySearchBackend
+    query = TantivySearchQuery
