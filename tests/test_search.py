@@ -16,7 +16,7 @@ from django.core.management import call_command
 from archive.importing import import_paths
 from archive.models import Citation, Meeting, Speaker, Statement
 from archive.search import service, upkeep
-from archive.search.backend import BUILD_BATCH, get_backend
+from archive.search.backend import BUILD_BATCH, ArchiveWhooshBackend, get_backend
 
 from .conftest import SAMPLE_RECORDS
 
@@ -91,6 +91,8 @@ def test_phrases_match_and_score_as_whoosh_does(indexed, phrase):
     from archive.search.backend import _fast_phrases
 
     backend = get_backend()
+    if not isinstance(backend, ArchiveWhooshBackend):
+        pytest.skip("compares the Whoosh engine's phrase matching with Whoosh's own")
     searcher = backend.searcher()
     query = backend.parser.parse(phrase)
     whoosh = {(h.docnum, round(h.score, 9)) for h in searcher.search(query, limit=None)}
@@ -321,7 +323,8 @@ def test_rebuild_in_two_worker_processes(indexed):
     call_command("rebuild_search_index", "--no-progress", "--procs", "2", verbosity=0)
     backend = get_backend()
     assert Statement.objects.count() > BUILD_BATCH  # so both workers had documents
-    assert len(backend.searcher().reader().leaf_readers()) == 2
+    if isinstance(backend, ArchiveWhooshBackend):  # Whoosh's writer: one segment per worker
+        assert len(backend.searcher().reader().leaf_readers()) == 2
     assert backend.doc_count() == Statement.objects.count()
     assert {q: found(q) for q in before} == before
     ticks: list[int] = []

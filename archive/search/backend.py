@@ -389,6 +389,19 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return None
         return whoosh_index.open_dir(str(self.index_path), schema=self.schema)
 
+    def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
+        """Database ids of every statement ``sq`` (a compiled SQ tree) matches, in time order (the
+        ``chrono`` column), newest first by default; ``limit``: only that many. None when no index
+        has been built. For feeds, exports and alerts, which need the whole set, not a page."""
+        if not self.setup_complete:
+            self.setup()
+        searcher = self.searcher()
+        if searcher is None:
+            return None
+        query = self.parser.parse(_query_string(sq))
+        results = searcher.search(query, limit=limit, sortedby="chrono", reverse=newest_first)
+        return [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _key, docnum in results.top_n]
+
     def searcher(self):
         """This thread's searcher over the live index, refreshed only when the index changed."""
         path = str(self.index_path)
@@ -642,3 +655,10 @@ def get_backend() -> ArchiveWhooshBackend:
     if not backend.setup_complete:
         backend.setup()
     return backend
+
+
+def _query_string(sq) -> str:
+    """The engine query string haystack builds for an SQ tree."""
+    from haystack.query import SearchQuerySet
+
+    return SearchQuerySet().filter(sq).query.build_query()

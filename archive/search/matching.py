@@ -2,16 +2,15 @@
 need the whole result set (or its newest part) rather than one page with facets.
 
 Same query language and compilation as the search page (``query.parse``, ``query.to_sq``,
-``service.resolve_country``); the Whoosh searcher is asked for document ids only, sorted on the
-indexed ``chrono`` column, and the rows are read from the database by the caller in chunks."""
+``service.resolve_country``); the engine (Whoosh or tantivy) is asked for document ids only, sorted
+on the indexed ``chrono`` column, and the rows are read from the database by the caller in chunks."""
 
 from __future__ import annotations
 
-from haystack.constants import DJANGO_ID
+from haystack import connections
 
 from . import query as ql
 from . import service
-from .backend import get_backend
 
 
 class MissingIndex(RuntimeError):
@@ -23,10 +22,8 @@ def matching_ids(text: str, *, newest_first: bool = True, limit: int | None = No
     default; ``limit``: only that many. Raises ``query.QueryError`` for a query that cannot be
     read, ``MissingIndex`` when there is no index."""
     compiled = ql.to_sq(ql.parse(text), resolve_country=service.resolve_country)
-    backend = get_backend()
-    searcher = backend.searcher()
-    if searcher is None:
+    backend = connections["default"].get_backend()
+    ids = backend.matching_ids(compiled.sq, newest_first=newest_first, limit=limit)
+    if ids is None:
         raise MissingIndex(f"no search index at {backend.index_path}; run manage.py rebuild_search_index")
-    whoosh_query = backend.parser.parse(service._sqs(compiled.sq).query.build_query())
-    results = searcher.search(whoosh_query, limit=limit, sortedby="chrono", reverse=newest_first)
-    return [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _key, docnum in results.top_n]
+    return ids

@@ -343,8 +343,10 @@ class TantivySearchBackend(BaseSearchBackend):
         self.discard(self.swap_in(new))
         self.forget_searcher()
 
-    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None) -> int:
-        """Write every object into a fresh index in ``directory`` with one bulk writer."""
+    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None, procs: int = 1) -> int:
+        """Write every object into a fresh index in ``directory`` with one bulk writer (tantivy's
+        writer analyses on its own threads, so ``procs``, the Whoosh engine's worker count, is not
+        needed here)."""
         index = self._open(str(directory), create=True)
         writer = self._writer(index, heap=WRITER_HEAP)
         count = 0
@@ -413,6 +415,23 @@ class TantivySearchBackend(BaseSearchBackend):
         if facets:
             facet_counts = {"fields": self.facet_counts(searcher, query, list(facets)), "dates": {}, "queries": {}}
         return {"results": results, "hits": found.count, "facets": facet_counts, "spelling_suggestion": None}
+
+    def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
+        """Database ids of every statement ``sq`` matches, in time order (``chrono``), newest first
+        by default; ``limit``: only that many. None when no index has been built."""
+        self._ready()
+        searcher = self.searcher()
+        if searcher is None:
+            return None
+        query = self.translate(sq)
+        if query is None:
+            return []
+        order = tantivy.Order.Desc if newest_first else tantivy.Order.Asc
+        size = searcher.doc_count() if limit is None else limit
+        if size <= 0:
+            return []
+        found = searcher.tantivy.search(query, limit=size, order_by_field="chrono", order=order)
+        return [int(searcher.tantivy.doc(address).to_dict()[DJANGO_ID][0]) for _score, address in found.hits]
 
     def facet_counts(self, searcher: Searcher, query, names: list[str]) -> dict[str, list[tuple[str, int]]]:
         """Counts per value of each field, in one aggregation pass, most frequent first."""
