@@ -16,12 +16,13 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from archive.importing import import_paths, import_resolutions
 from archive.models import Delegation, Meeting, Speaker
 
 from .conftest import SAMPLE, SAMPLE_RECORDS
+from .urlwalk import patterns
 
 pytestmark = pytest.mark.django_db
 ALLOWED = {200, 301, 302, 400, 404}
@@ -45,19 +46,6 @@ SEARCH_QUERIES = [
     "-peace", "NOT NOT NOT", "(((((((((((((((((((((((((((((((peace", "|", "country:France OR", '"a" "b',
     "year:2020..abc", "ß" * 200, "\u202e\u200b", "sort:bogus",
 ]
-
-
-def patterns(resolver=None, prefix="", namespace=""):
-    """(route, full name, converters) for every URL pattern outside the admin."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            if entry.namespace == "admin":
-                continue
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from patterns(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield prefix + str(entry.pattern), namespace + entry.name, entry.pattern.converters, entry.callback
 
 
 def parameters_read(view) -> set[str]:
