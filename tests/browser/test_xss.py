@@ -221,3 +221,23 @@ def test_no_payload_runs_on_any_page(hostile, context):
     assert len(PAYLOADS) >= 200 and min(per_payload.values()) >= 3, sorted(per_payload.items(), key=lambda kv: kv[1])[:5]
     pairs = sum(len(markers) for markers in shown.values())
     print(f"\nXSS sweep: {len(PAYLOADS)} payloads, {len(urls)} page loads, {pairs} payload x page renderings")
+
+
+def test_the_sweep_sees_a_payload_that_runs(chromium):
+    """The checks above are not blind: the same payloads put raw into a page are caught."""
+    context = chromium.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    console: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: console.append(m.text))
+    for i in (0, 1, 2, 3, 5):  # a script tag per action, an onerror handler
+        page.set_content(f"<html><head><title>t</title></head><body>{PAYLOADS[i]}</body></html>")
+        page.wait_for_timeout(100)
+        seen = page.evaluate(PROBE)
+        assert seen["elements"] == 1
+        assert {
+            0: dialogs == ["xss0"], 1: "xss1" in console, 2: seen["title"] == "xss2", 3: seen["flag"] == "xss3",
+            5: "xss5" in dialogs,
+        }[i], (i, PAYLOADS[i], dialogs, console, seen["title"], seen["flag"])
+    context.close()
