@@ -32,10 +32,7 @@ PATH_VALUES = [
     "no-such-thing", "x" * 400, "-", "_", "é", "Ω≈ç√", "%00", "<script>", "..", "S_PV.8700", "8700-r1",
     "１２３",  # full-width digits
 ]
-QUERY_VALUES = [
-    "", "-1", "0", "abc", "999999", "9" * 40, "1e9", "²", "１", "\x00", "%", "é" * 3, "<script>", "x" * 3000,
-    "2020-13-45", "2020..2019", "..", "[]", "null", " ",
-]
+QUERY_VALUES = ["", "-1", "0", "abc", "999999", "9" * 40, "²", "１", "\x00", "%", "x" * 3000, "2020-13-45..2019"]
 SEARCH_QUERIES = [
     '"unbalanced', "((peace", "peace)", "()", '""', "country:", "country:nowhere", "country:\x00", "year:abc",
     "year:99999999999999999999", "year:-1", "year:²", "date:2020-13-45", "date:..", "date:2020-01-01..2019-01-01",
@@ -144,3 +141,4 @@ def test_bad_query_values_never_give_a_server_error(archive):
     for raw in ("q=%ff%fe%00", "q=peace&page=1&page=2", "q=%", "page=%zz", "q=peace&sort=&sort=newest"):
         check(client, f"{search}?{raw}", failures)
     assert failures == [], "\n".join(failures)
+    assert client.get(search + "?q=country%3Aa%00").status_code == 400  # PostgreSQL refuses NUL in a query
