@@ -90,8 +90,10 @@ def manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def state(env: dict[str, str]) -> dict:
-    return json.loads(manage(env, "shell", "--command", CHECK).strip().splitlines()[-1])
+def state(env: dict[str, str], *, then_reset: bool = False) -> dict:
+    """What the database holds, after repair_search_index; then (same process) both emptied."""
+    script = CHECK + (RESET if then_reset else "")
+    return json.loads(manage(env, "shell", "--command", script).strip().splitlines()[-1])
 
 
 def import_command(paths: list[str]) -> list[str]:
@@ -114,20 +116,19 @@ def test_killed_import_leaves_meetings_whole_or_absent_and_index_repairable(cras
     started = time.monotonic()
     manage(crash_env, *import_command(paths)[2:])
     duration = time.monotonic() - started
-    whole = state(crash_env)
+    whole = state(crash_env, then_reset=True)
     assert whole["meetings"] == expected and whole["index_matched_before"] and whole["index_is_db"]
 
     rng = random.Random(8)
     seen = []
     for point in range(KILL_POINTS):
-        manage(crash_env, "shell", "--command", RESET)
         delay = duration * (point + rng.random()) / KILL_POINTS  # spread over the whole run
         process = subprocess.Popen(import_command(paths), env=crash_env, cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         killed = process.wait(timeout=60) == -signal.SIGKILL
-        after = state(crash_env)
+        after = state(crash_env, then_reset=point < KILL_POINTS - 1)  # the last one is left for the re-import
         for slug, counts in after["meetings"].items():
             assert counts == expected[slug], f"kill after {delay:.2f}s: {slug} is partial: {counts} != {expected[slug]}"
         assert after["index_is_db"], f"kill after {delay:.2f}s: {after['repair']} / {after['dry']}"
