@@ -93,7 +93,8 @@ def manage(env: dict[str, str], *args: str) -> str:
 def state(env: dict[str, str], *, then_reset: bool = False) -> dict:
     """What the database holds, after repair_search_index; then (same process) both emptied."""
     script = CHECK + (RESET if then_reset else "")
-    return json.loads(manage(env, "shell", "--command", script).strip().splitlines()[-1])
+    lines = manage(env, "shell", "--command", script).splitlines()
+    return json.loads(next(line for line in reversed(lines) if line.startswith("{")))
 
 
 def import_command(paths: list[str]) -> list[str]:
