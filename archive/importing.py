@@ -402,18 +402,18 @@ def expand(paths: Iterable[str]) -> list[Source]:
     seen: set[Path] = set()
 
     def add_file(p: Path) -> None:
-        if p.resolve() in seen:
+        if resolved(p) in seen:
             return
-        seen.add(p.resolve())
+        seen.add(resolved(p))
         if p.name in ("speeches.jsonl", "meta.tsv"):
             add_dir(p.parent)
         else:
             records.append(Source(p, "record"))
 
     def add_dir(d: Path) -> None:
-        if d.resolve() in seen:
+        if resolved(d) in seen:
             return
-        seen.add(d.resolve())
+        seen.add(resolved(d))
         skip: Path | None = None
         if is_corpus_dir(d):
             corpora.append(Source(d, "corpus"))
@@ -433,10 +433,20 @@ def expand(paths: Iterable[str]) -> list[Source]:
         for match in matches:
             p = Path(match)
             if p.is_dir():
+                found = len(records) + len(corpora)
                 add_dir(p)
+                if len(records) + len(corpora) == found:
+                    raise ParseError("a folder with no record in it (.pdf, .txt, .gz or a corpus)", path=str(p))
             else:
                 add_file(p)
     return records + corpora
+
+
+def resolved(p: Path) -> Path:
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise ParseError(f"cannot follow this path ({exc})", path=str(p)) from exc
 
 
 def parse_sources(

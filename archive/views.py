@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from .charts import bar_list, column_chart
+from .forms import year_filter
 from .models import (
     ROLE_CHOICES,
     Citation,
@@ -107,8 +108,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
     years = cached("meeting-years", lambda: [d.year for d in Meeting.objects.dates("date", "year", order="DESC")])
-    year = request.GET.get("year", "")
-    selected = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+    year = year_filter(request)
+    selected = year if year in years else (years[0] if years else None)
     meetings = Meeting.objects.with_statement_counts()
     if selected is not None:
         meetings = meetings.filter(date__year=selected)
@@ -202,11 +203,11 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         return redirect(delegation, permanent=True)
     own = Statement.objects.by_delegation(delegation)
     statements = own.substantive()
-    year = request.GET.get("year", "")
+    year = year_filter(request)
     role = request.GET.get("role", "")
     topic = request.GET.get("topic", "").strip()[:200]
-    if year.isdigit():
-        statements = statements.filter(meeting__date__year=int(year))
+    if year is not None:
+        statements = statements.filter(meeting__date__year=year)
     if role in ROLE_VALUES:
         statements = statements.filter(role=role)
     if topic:
@@ -221,7 +222,7 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
             .order_by("-n", "number")[:10]
         ),
     )
-    filtered = bool(year.isdigit() or role in ROLE_VALUES or topic)
+    filtered = bool(year is not None or role in ROLE_VALUES or topic)
     context = {
         "delegation": delegation,
         "page": _statement_page(
@@ -237,7 +238,7 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
             title="Resolutions it cites most (statements)",
         ),
         "speakers": delegation.speakers.active().order_by("-statement_count", "name")[:30],
-        "year": year,
+        "year": "" if year is None else str(year),
         "role": role,
         "topic": topic,
         "roles": ROLE_CHOICES,
@@ -334,15 +335,15 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
     resolution = get_object_or_404(Resolution.objects.select_related("adopting_meeting"), number=number)
     citations = Citation.objects.filter(resolution=resolution)
     country = request.GET.get("country", "")
-    year = request.GET.get("year", "")
+    year = year_filter(request)
     listed = citations
     if country:
         listed = listed.filter(statement__delegation__key=country)
-    if year.isdigit():
-        listed = listed.filter(statement__meeting__date__year=int(year))
+    if year is not None:
+        listed = listed.filter(statement__meeting__date__year=year)
     # One aggregate serves the chart per year, the top delegations, the filter lists and the total.
     summary = cached(f"resolution-summary:{resolution.pk}", lambda: _citation_summary(citations))
-    known = None if (country or year.isdigit()) else summary["statements"]
+    known = None if (country or year is not None) else summary["statements"]
     page = _statement_page(
         request,
         CitingStatementIds(listed),
@@ -375,7 +376,7 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "countries": summary["countries"],
         "years": [int(y) for y, _ in summary["per_year"]],
         "country": country,
-        "year": year,
+        "year": "" if year is None else str(year),
         "references": resolution.references.select_related("cited").order_by("start"),
         "cited_by": ResolutionReference.objects.filter(cited=resolution)
         .select_related("citing")

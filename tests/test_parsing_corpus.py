@@ -96,3 +96,20 @@ def test_a_broken_table_line_names_file_and_line(tmp_path):
     with pytest.raises(ParseError) as info:
         parse_path(folder)
     assert "speeches.jsonl:4" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("speech", ":", "unreadable speech number"), ("speech", 1.5, "unreadable speech number"),
+     ("date", "99 January 2020", "unreadable date"), ("date", "8 January 0000", "unreadable date")],
+)
+def test_a_row_with_an_impossible_value_names_file_and_line(tmp_path, field, value, message):
+    # found by the fuzzer (tests/test_fuzz.py): these raised ValueError, not ParseError
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    rows = [json.loads(line) for line in (CORPUS / "speeches.jsonl").read_text(encoding="utf-8").splitlines()[:3]]
+    rows[0][field] = value
+    (folder / "speeches.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=message) as info:
+        parse_path(folder)
+    assert "speeches.jsonl:1" in str(info.value)

@@ -50,7 +50,8 @@ __all__ = [
     "parse_statement_text",
 ]
 
-MAX_TEXT_BYTES = 60 * 1024 * 1024
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # the longest record text is well under 2 MB
+MAX_STATEMENT_CHARS = 1_000_000  # the longest statement is under 100,000 characters
 
 
 def parse_pdf(path: str | Path, *, inherited_invitations: dict[str, str] | None = None) -> ParsedMeeting:
@@ -86,7 +87,9 @@ def parse_record_text(
 def _parse_record_file(p: Path, inherited: dict[str, str] | None = None) -> ParsedMeeting | None:
     """A whole record (PDF or pdftotext text); None when a text file is not a record."""
     if p.suffix.lower() == ".pdf":
-        if not p.read_bytes()[:1024].startswith(b"%PDF"):
+        with p.open("rb") as fh:
+            head = fh.read(1024)
+        if not head.startswith(b"%PDF"):
             raise ParseError("not a PDF (no %PDF header)", path=str(p), line=1)
         return parse_pdf(p, inherited_invitations=inherited)
     text = read_text(p)
@@ -126,6 +129,10 @@ def parse_statement_text(
 ) -> ParsedMeeting:
     """One statement copied from a record (PDF line breaks and page breaks kept)."""
     text = text.lstrip("\ufeff")
+    if len(text) > MAX_STATEMENT_CHARS:
+        raise ParseError(
+            f"too long for one statement ({len(text)} characters; limit {MAX_STATEMENT_CHARS})", path=path, line=1
+        )
     lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), start=1)]
     lines = [(n, t) for n, t in lines if t]
     if not lines:
@@ -206,17 +213,25 @@ def parse_statement_text(
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()
+    """A record's or a statement's text; the size is checked before the file is read (and a gzip
+    file is never expanded past the limit)."""
     if path.suffix == ".gz":
         try:
-            data = gzip.decompress(data)
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(MAX_TEXT_BYTES + 1)
         except (OSError, EOFError) as exc:
             raise ParseError(f"not a readable gzip file ({exc})", path=str(path), line=None) from exc
-    if len(data) > MAX_TEXT_BYTES:
-        raise ParseError(f"file too large ({len(data)} bytes; limit {MAX_TEXT_BYTES})", path=str(path))
+        size = len(data)
+    else:
+        size = path.stat().st_size
+        data = b"" if size > MAX_TEXT_BYTES else path.read_bytes()
+    if size > MAX_TEXT_BYTES:
+        raise ParseError(f"file too large (over {MAX_TEXT_BYTES} bytes of text; a record is under 2 MB)", path=str(path))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ParseError("UTF-16 text (byte-order mark): save it as UTF-8", path=str(path), line=1)
     if not data.strip():
         raise ParseError("empty file", path=str(path), line=1)
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ParseError("binary content (NUL byte), not text", path=str(path), line=line)
     try:

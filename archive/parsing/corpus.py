@@ -68,9 +68,9 @@ def _rows(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def parse_date(value: str, *, path: str, line: int) -> dt.date:
     value = value.strip()
     m = re.match(r"^(\d{1,2}) ([A-Z][a-z]+) (\d{4})$", value)
-    if m and m.group(2) in MONTHS:
-        return dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))
     try:
+        if m and m.group(2) in MONTHS:
+            return dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ParseError(f"unreadable date {value!r}", path=path, line=line) from exc
@@ -90,25 +90,35 @@ def meeting_symbol(row: dict[str, Any], *, path: str, line: int) -> tuple[str, i
     raise ParseError(f"cannot tell the meeting from basename {basename!r} / spv {spv!r}", path=path, line=line)
 
 
+def speech_number(row: dict[str, Any], *, path: str, line: int) -> int:
+    """The row's place in its meeting ("speech"); 0 when the row does not say."""
+    value = row.get("speech") or 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 10:
+        return int(value)
+    raise ParseError(f"unreadable speech number {value!r}", path=path, line=line)
+
+
 def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMeeting]:
     """Every meeting in a corpus folder. ``only``: keep these symbols."""
     table = folder / ("speeches.jsonl" if (folder / "speeches.jsonl").exists() else "meta.tsv")
     speeches_dir = folder / "speeches"
-    grouped: dict[tuple[str, int | None], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    grouped: dict[tuple[str, int | None], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
     numbers: dict[tuple[str, int | None], int | None] = {}
     for line, row in _rows(folder):
         symbol, number, resumption = meeting_symbol(row, path=str(table), line=line)
         if only is not None and symbol not in only:
             continue
-        grouped[(symbol, resumption)].append((line, row))
+        grouped[(symbol, resumption)].append((speech_number(row, path=str(table), line=line), line, row))
         numbers[(symbol, resumption)] = number
     meetings = []
     for (symbol, resumption), rows in grouped.items():
-        rows.sort(key=lambda item: int(item[1].get("speech") or 0))
-        first_line, first = rows[0]
+        rows.sort(key=lambda item: item[0])
+        _, first_line, first = rows[0]
         date = parse_date(str(first.get("date") or ""), path=str(table), line=first_line)
         statements = []
-        for order, (line, row) in enumerate(rows, start=1):
+        for order, (_, line, row) in enumerate(rows, start=1):
             text = _speech_text(row, speeches_dir, table, line)
             statements.append(_statement(order, row, text, path=str(table), line=line))
         meetings.append(

@@ -534,6 +534,9 @@ class RecordBuilder:
 # --------------------------------------------------------------------------- meeting
 
 
+MAX_TURNS = 2000  # the longest open debates have a few hundred
+
+
 def build_meeting(
     cover_rows: Sequence[str],
     body: Sequence[Line],
@@ -555,6 +558,9 @@ def build_meeting(
     if not builder.turns:
         first = body[0].number if body else 1
         raise ParseError("no speaker labels found: not a verbatim record body", path=path, line=first)
+    if len(builder.turns) > MAX_TURNS:
+        line = builder.turns[MAX_TURNS].line
+        raise ParseError(f"more than {MAX_TURNS} speaker labels: not a verbatim record", path=path, line=line)
     vocabulary = Vocabulary(line.text for line in body)
     invited = dict(inherited_invitations or {})
     invited.update(_invitations(builder, vocabulary))

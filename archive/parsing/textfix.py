@@ -116,23 +116,29 @@ def split_glued(text: str, vocabulary: Vocabulary) -> str:
     return re.sub(r"\b[a-z]{6,}\b", lower_glue, text)
 
 
+JOIN_TAIL = 1000
+
+
 def join_lines(lines: Iterable[str], vocabulary: Vocabulary) -> str:
-    """Join the printed lines of one paragraph into running text."""
-    out = ""
+    """Join the printed lines of one paragraph into running text.
+
+    Linear in the paragraph's length: the hyphen test reads only the end of the text so far (a
+    word longer than ``JOIN_TAIL`` characters is cut there), and the pieces are joined once."""
+    pieces: list[str] = []
+    tail = ""  # the last JOIN_TAIL characters of the text so far
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        m = re.search(r"(\w+)-$", out)
-        if m and not out.endswith("--"):
+        piece = " " + line
+        if not pieces:
+            piece = line
+        elif tail.endswith("-") and (m := re.search(r"(\w+)-$", tail)):
             first = re.match(r"[\w'’]+", line)
-            joint = join_hyphenated(m.group(1), first.group(0) if first else line, vocabulary)
-            out = out[:-1] + joint + line
-        elif out.endswith(("—", "/")):
-            out = out + line if out.endswith("/") else out + " " + line
-        else:
-            out = out + " " + line
-    return split_glued(out, vocabulary)
+            piece = join_hyphenated(m.group(1), first.group(0) if first else line, vocabulary) + line
+            pieces[-1], tail = pieces[-1][:-1], tail[:-1]
+        elif tail.endswith("/"):
+            piece = line
+        pieces.append(piece)
+        tail = (tail + piece)[-JOIN_TAIL:]
+    return split_glued("".join(pieces), vocabulary)

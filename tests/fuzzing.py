@@ -1,0 +1,206 @@
+"""Fuzz targets and input strategies for the parser and the citation finder.
+
+Shared by the short runs in CI (tests/test_fuzz.py) and the long run (bench/fuzz.py). Inputs are
+arbitrary text and real record fragments (lines of a 2020 record, rows of the 2020 corpus, real
+paragraphs) mutated: lines dropped, repeated, swapped, cut, glued to noise. Each target either
+returns normally, with its properties holding, or raises the documented ``ParseError``; anything
+else is a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+from archive.citations import decode_bytes, detect_self_number, find_citations, find_references
+from archive.parsing import ParseError, parse_record_text, parse_statement_text
+from archive.parsing.corpus import parse_corpus
+from archive.parsing.labels import match_label
+
+from .conftest import UNSC_2020
+
+RECORD = UNSC_2020 / "meetings" / "text" / "S_PV.8700_E.txt"
+CORPUS = UNSC_2020 / "speeches.jsonl"
+NOISE = [
+    "\x00", "\f", "\r", "\r\n", "\t", "\u2028", "\ufeff", "\u200b", "\ud7ff", "\U0001f600", "(", ")", ":",
+    "S/PV.", "S/RES/", "resolution ", "(2020)", "99999999999999999999", "-", ". . . . .", "The President:",
+    "(spoke in French)", "<script>", "&amp;", "\u0301", "Ä", "ﬁ", "99 January 2020", "0000-00-00",
+]
+
+
+@functools.cache
+def record_lines() -> tuple[str, ...]:
+    return tuple(RECORD.read_text(encoding="utf-8").split("\n"))
+
+
+@functools.cache
+def corpus_rows() -> tuple[str, ...]:
+    with CORPUS.open(encoding="utf-8") as fh:
+        return tuple(line.rstrip("\n") for _, line in zip(range(120), fh, strict=False))
+
+
+@functools.cache
+def paragraphs() -> tuple[str, ...]:
+    """Real paragraphs that cite resolutions (and some that do not)."""
+    out = []
+    for row in corpus_rows():
+        text = json.loads(row)["content"]
+        out.extend(p for p in text.split("\n") if p.strip())
+    cites = [p for p in out if "resolution" in p]
+    return tuple(cites + out[:200])
+
+
+def noise() -> st.SearchStrategy[str]:
+    return st.one_of(st.sampled_from(NOISE), st.text(max_size=30))
+
+
+def mutated(pieces: st.SearchStrategy[list[str]], joiner: str) -> st.SearchStrategy[str]:
+    """A list of real pieces, mutated a few times, joined."""
+
+    @st.composite
+    def build(draw) -> str:
+        items = list(draw(pieces))
+        for _ in range(draw(st.integers(0, 8))):
+            if not items:
+                items.append(draw(noise()))
+                continue
+            i = draw(st.integers(0, len(items) - 1))
+            op = draw(st.sampled_from(["drop", "repeat", "swap", "cut", "insert", "glue", "upper"]))
+            if op == "drop":
+                del items[i]
+            elif op == "repeat":
+                items[i:i] = [items[i]] * draw(st.integers(1, 20))
+            elif op == "swap":
+                j = draw(st.integers(0, len(items) - 1))
+                items[i], items[j] = items[j], items[i]
+            elif op == "cut":
+                items[i] = items[i][: draw(st.integers(0, max(0, len(items[i]))))]
+            elif op == "insert":
+                items.insert(i, draw(noise()))
+            elif op == "glue":
+                k = draw(st.integers(0, len(items[i])))
+                items[i] = items[i][:k] + draw(noise()) + items[i][k:]
+            else:
+                items[i] = items[i].upper()
+        return joiner.join(items)
+
+    return build()
+
+
+def window(lines: tuple[str, ...], *, max_lines: int) -> st.SearchStrategy[list[str]]:
+    """Consecutive real lines; often the record's start, so the cover is read and the body reached."""
+    start = st.one_of(st.just(0), st.integers(0, len(lines) - 1))
+    return st.tuples(start, st.integers(1, max_lines)).map(lambda se: list(lines[se[0] : se[0] + se[1]]))
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+def record_texts() -> st.SearchStrategy[str]:
+    return st.one_of(st.text(max_size=300), mutated(window(record_lines(), max_lines=400), "\n"))
+
+
+def statement_texts() -> st.SearchStrategy[str]:
+    return st.one_of(st.text(max_size=300), mutated(window(record_lines()[120:], max_lines=60), "\n"))
+
+
+def label_texts() -> st.SearchStrategy[str]:
+    labels = [ln for ln in record_lines() if match_label(ln) is not None][:80]
+    return st.one_of(st.text(max_size=200), mutated(st.lists(st.sampled_from(labels), min_size=1, max_size=3), " "))
+
+
+def corpus_tables() -> st.SearchStrategy[str]:
+    """speeches.jsonl contents: real rows mutated as text, or with fields replaced by odd values."""
+    odd = st.one_of(st.none(), st.integers(-(10**20), 10**20), st.text(max_size=30), st.sampled_from(NOISE),
+                    st.booleans(), st.lists(st.integers(), max_size=2), st.floats(allow_nan=True))
+    keys = ["basename", "spv", "date", "speech", "speaker", "participanttype", "country", "content", "filename", "topic"]
+
+    @st.composite
+    def field_changes(draw) -> str:
+        rows = [json.loads(r) for r in draw(st.lists(st.sampled_from(corpus_rows()), min_size=1, max_size=6))]
+        for row in rows:
+            for key in draw(st.lists(st.sampled_from(keys), max_size=3)):
+                row[key] = draw(odd)
+        return "\n".join(json.dumps(r) for r in rows)
+
+    return st.one_of(field_changes(), mutated(st.lists(st.sampled_from(corpus_rows()), min_size=1, max_size=6), "\n"))
+
+
+def citation_texts() -> st.SearchStrategy[str]:
+    return st.one_of(st.text(max_size=300), mutated(st.lists(st.sampled_from(paragraphs()), min_size=1, max_size=3), "\n"))
+
+
+# --------------------------------------------------------------------------- targets (raise on a broken property)
+
+
+def check_record(text: str) -> None:
+    try:
+        meeting = parse_record_text(text, path="fuzz.txt")
+    except ParseError as exc:
+        assert str(exc).startswith("fuzz.txt"), exc
+        return
+    assert meeting.symbol.startswith("S/PV.")
+    assert [s.order for s in meeting.statements] == list(range(1, len(meeting.statements) + 1))
+    for s in meeting.statements:
+        assert s.speaker_label and all(p.strip() == p and p for p in s.paragraphs), s
+
+
+def check_statement(text: str) -> None:
+    try:
+        meeting = parse_statement_text(text, symbol="S/PV.1", date=dt.date(2020, 1, 1), path="fuzz.txt")
+    except ParseError as exc:
+        assert str(exc).startswith("fuzz.txt"), exc
+        return
+    (statement,) = meeting.statements
+    assert statement.speaker_label
+
+
+def check_label(text: str) -> None:
+    found = match_label(text)
+    if found is not None:
+        label, offset = found
+        assert 0 < offset <= len(text) and label.printed
+        assert label.name is None or label.name.strip()
+
+
+_corpus_dir = tempfile.TemporaryDirectory(prefix="fuzz-corpus-")
+
+
+def check_corpus(table: str) -> None:
+    folder = Path(_corpus_dir.name)
+    (folder / "speeches.jsonl").write_text(table, encoding="utf-8", errors="surrogatepass")
+    try:
+        meetings = parse_corpus(folder)
+    except ParseError as exc:
+        assert "speeches.jsonl" in str(exc) and exc.line is not None, exc
+        return
+    for m in meetings:
+        assert m.date is not None and m.statements
+        assert [s.order for s in m.statements] == list(range(1, len(m.statements) + 1))
+
+
+def check_citations(text: str) -> None:
+    last_end = -1
+    for c in find_citations(text, self_number=detect_self_number(text)):
+        assert 0 <= c.start < c.end <= len(text) and text[c.start : c.end] == c.text, c
+        assert c.start >= last_end and 1 <= c.number <= 3000, c
+        assert c.year is None or str(c.year) in c.text, c
+        last_end = c.end
+    for r in find_references(text):
+        assert text[r.start : r.end] == r.text and r.symbol.startswith("S/"), r
+    assert isinstance(decode_bytes(text.encode("utf-8", "surrogatepass")), str)
+
+
+TARGETS: dict[str, tuple[Callable[[], st.SearchStrategy[str]], Callable[[str], None]]] = {
+    "record text": (record_texts, check_record),
+    "single statement": (statement_texts, check_statement),
+    "speaker label": (label_texts, check_label),
+    "corpus rows": (corpus_tables, check_corpus),
+    "citations": (citation_texts, check_citations),
+}
