@@ -178,12 +178,18 @@ def pages(meetings, speakers, delegations) -> list[str]:
     urls += [f"{search}?{urlencode({'q': f'{field}:{quote(p)}'})}" for field in ("country", "speaker") for p in PAYLOADS[:3]]
     urls += [f"{reverse('archive:about-data')}?reason=unknown_delegation&page={n}" for n in (1, 2)]
     urls += [f"{reverse('archive:speaker-list')}?{urlencode({'q': PAYLOADS[1]})}"]
+    # The open data: feeds and the API carrying the hostile statements, and payloads as their queries.
+    urls += [f"/api/v1/statements/?{urlencode({'meeting': m.slug})}" for m in meetings]
+    urls += [f"/api/v1/search/?{urlencode({'q': p})}" for p in PAYLOADS[:3]]
+    urls += [f"/search/feed/?{urlencode({'q': p + ' xssprobe'})}" for p in PAYLOADS[:3]]
+    urls += [f"/alerts/follow/?{urlencode({'kind': 'search', 'target': p})}" for p in PAYLOADS[:3]]
     # Pages this list does not name yet (feeds, an API as they land): walked from the URL patterns.
     named = {"archive:" + n for n in ("home", "meeting-list", "meeting-detail", "statement-detail", "country-list",
                                        "country-detail", "organisation-detail", "speaker-list", "speaker-detail",
                                        "about-data", "resolution-list", "resolution-detail", "search", "search-help")}
     meeting, speaker = meetings[0], speakers[0]
-    by_kwarg = {"slug": meeting.slug, "order": 2, "number": RESOLUTION, "key": delegations[0].key}
+    by_kwarg = {"slug": meeting.slug, "meeting": meeting.slug, "order": 2, "number": RESOLUTION,
+                "key": delegations[0].key}
     for _, name, converters, _ in patterns():
         if name in named:
             continue
