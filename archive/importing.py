@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -74,6 +75,31 @@ class ImportSummary:
     @property
     def statements_written(self) -> int:
         return sum(o.statements for o in self.outcomes if o.action in ("created", "replaced"))
+
+
+
+# Statement ids come from a sequence, so on PostgreSQL an import that commits late can hold ids
+# lower than ones already visible. Alerts remember "the highest id sent"; to make that safe, every
+# meeting's transaction holds a shared advisory lock, and ``settled_statement_id()`` takes it
+# exclusively for an instant: then no write is in flight and every id up to the maximum it reads
+# is committed. (SQLite has one writer at a time, so its ids are committed in order already.)
+STATEMENT_WRITES_LOCK = 0x5C_A2C1  # any constant the project owns
+
+
+def hold_statement_writes() -> None:
+    """Inside a meeting's transaction: writes in flight, released at commit or rollback."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [STATEMENT_WRITES_LOCK])
+
+
+def settled_statement_id() -> int:
+    """The highest statement id below which every statement is committed (none still in flight)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STATEMENT_WRITES_LOCK])
+        return Statement.objects.aggregate(top=Max("pk"))["top"] or 0
 
 
 def meeting_checksum(parsed: ParsedMeeting) -> str:
@@ -201,6 +227,7 @@ class Writer:
         checksum = meeting_checksum(parsed)
         try:
             with transaction.atomic():
+                hold_statement_writes()
                 outcome = self._write(parsed, title, checksum)
                 if dry_run:
                     transaction.set_rollback(True)

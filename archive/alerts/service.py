@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from archive.importing import settled_statement_id
 from archive.models import Delegation, Resolution, Speaker, Statement, Subscription
 from archive.search import query as ql
 from archive.search.matching import MissingIndex, matching_ids
@@ -231,7 +232,7 @@ def send_alerts(*, connection=None) -> AlertRun:
     """One message per address listing what is new for each confirmed subscription since the
     last run; the marks are moved only after the message is sent. A search subscription whose
     index is missing is reported in ``failures`` and left for the next run."""
-    run = AlertRun(upto=newest_statement_id())
+    run = AlertRun(upto=settled_statement_id())  # no import in flight holds a lower id
     subscriptions = Subscription.objects.confirmed().filter(last_statement_id__lt=run.upto).order_by("email", "pk")
     connection = connection or get_connection()
     with connection:

@@ -221,7 +221,11 @@ class _Columns:
         with _segment_columns_lock:
             live = {}
             for reader, _offset in searcher.reader().leaf_readers():  # in document-number order
-                key = reader.segment().segment_id()
+                segment = reader.segment()
+                if segment is None:  # an index with no segment yet (empty): nothing to cache
+                    self.segments.append((_SegmentColumns(reader.doc_count_all()), reader))
+                    continue
+                key = segment.segment_id()
                 cached = _segment_columns.get(key)
                 if cached is None or cached.doc_count != reader.doc_count_all():
                     cached = _SegmentColumns(reader.doc_count_all())

@@ -569,12 +569,10 @@ class TantivySearchBackend(BaseSearchBackend):
         if kind in ("date", "datetime"):
             field_type = tantivy.FieldType.Date
             # A day (not a moment) stands for all of that day: "up to the 10th" includes the 10th,
-            # "before the 10th" does not; documents are indexed at midnight of their day.
-            if low is not None and not isinstance(low, dt.datetime):
-                low, include_low = _as_datetime(low) + dt.timedelta(days=0 if include_low else 1), True
-            if high is not None and not isinstance(high, dt.datetime):
-                high, include_high = _as_datetime(high) + dt.timedelta(days=1 if include_high else 0), False
-            low, high = (None if v is None else _as_datetime(v) for v in (low, high))
+            # "before the 10th" does not. Documents are indexed at midnight of their day, so the
+            # bound is midnight of the day named, inclusive or not as asked (no day arithmetic:
+            # 9999-12-31 has no day after it).
+            low, high = (None if v is None else _bounded(_as_datetime(v)) for v in (low, high))
         elif kind == "integer":
             field_type = tantivy.FieldType.Integer
             low, high = (None if v is None else int(v) for v in (low, high))
@@ -632,6 +630,15 @@ class TantivySearchBackend(BaseSearchBackend):
             stored = searcher.tantivy.doc(address).to_dict()
             out[stored[DJANGO_ID][0]] = (stored.get("stamp") or [""])[0]
         return out
+
+
+# Tantivy keeps dates as nanoseconds since 1970 in 64 bits: a bound outside (year 1 or 9999, as an
+# open range is written) is moved to the edge, which every document lies inside.
+EARLIEST, LATEST = dt.datetime(1678, 1, 1), dt.datetime(2262, 1, 1)
+
+
+def _bounded(moment: dt.datetime) -> dt.datetime:
+    return min(max(moment, EARLIEST), LATEST)
 
 
 def _as_datetime(value) -> dt.datetime:
