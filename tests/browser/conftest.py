@@ -111,7 +111,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             "resolutions": "/resolutions/",
             "resolution": "/resolutions/2504/",
         }
-        # Pages other engineers add as they land: tested once they answer.
+        # Optional page types: tested where the site answers them.
         client = Client()
         for name, path in {
             "countries": "/countries/",
