@@ -260,6 +260,11 @@ class StatementQuerySet(models.QuerySet):
         """Statements citing resolution ``number`` (as printed), each once."""
         return self.filter(pk__in=Citation.objects.filter(number=number).values("statement_id"))
 
+    def citing_resolution(self, number: int) -> StatementQuerySet:
+        """Statements with a citation linked to the registry's resolution ``number`` (the set its
+        page lists), each once."""
+        return self.filter(pk__in=Citation.objects.filter(resolution__number=number).values("statement_id"))
+
 
 def _date_bounds(field: str, start, end) -> dict:
     bounds = {f"{field}__gte": start, f"{field}__lte": end}

@@ -192,7 +192,7 @@ def new_statement_ids(subscription: Subscription, upto: int) -> list[int]:
     elif subscription.kind == "speaker":
         statements = statements.filter(speaker__slug=subscription.target)
     elif subscription.kind == "resolution":
-        statements = statements.filter(citations__resolution__number=int(subscription.target)).distinct()
+        statements = statements.citing_resolution(int(subscription.target))
     else:
         raise ValueError(f"subscription {subscription.pk}: unknown kind {subscription.kind!r}")
     return list(statements.order_by("chrono").values_list("pk", flat=True))

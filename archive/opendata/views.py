@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from archive.models import Citation, Delegation, Resolution, Speaker, Statement
+from archive.models import Delegation, Resolution, Speaker, Statement
 from archive.search import query as ql
 from archive.search.matching import MissingIndex, matching_ids
 
@@ -39,8 +39,7 @@ def speaker_export(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpRe
 @require_GET
 def resolution_export(request: HttpRequest, number: int, fmt: str) -> StreamingHttpResponse:
     resolution = get_object_or_404(Resolution, number=number)
-    citing = Citation.objects.filter(resolution=resolution).values("statement_id")
-    statements = Statement.objects.filter(pk__in=citing).oldest_first()
+    statements = Statement.objects.citing_resolution(resolution.number).oldest_first()
     return _stream(request, fmt, exports.iter_statements(statements), f"statements-citing-{resolution.number}")
 
 
