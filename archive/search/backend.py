@@ -393,6 +393,35 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return None
         return whoosh_index.open_dir(str(self.index_path), schema=self.schema)
 
+    def index_meetings(self, search_index, meeting_ids: list[int]) -> int:
+        """Re-index every statement of these meetings (the import hook; see upkeep.index_meetings):
+        their documents deleted by meeting and written again, in one writer."""
+        from archive.models import Meeting
+
+        ix = self.open_index()
+        if ix is None:
+            return 0
+        slugs = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("slug", flat=True))
+        try:
+            writer = ix.writer(timeout=60)
+        except whoosh_index.LockError:
+            log.warning("Search index busy: %d meetings not re-indexed (run repair_search_index)", len(meeting_ids))
+            return 0
+        count = 0
+        try:
+            for slug in slugs:
+                writer.delete_by_term("meeting_exact", slug)
+            for statement in search_index.index_queryset().filter(meeting_id__in=meeting_ids).iterator(chunk_size=500):
+                doc = self.document(search_index, statement)
+                if doc is not None:
+                    writer.add_document(**doc)
+                    count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
     def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
         """Database ids of every statement ``sq`` (a compiled SQ tree) matches, in time order (the
         ``chrono`` column), newest first by default; ``limit``: only that many. None when no index

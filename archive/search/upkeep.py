@@ -3,18 +3,13 @@ update after an import (the meetings it touched) and repair (compare, then fix t
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from whoosh.index import LockError
-
 from archive.models import Statement
 
 from .backend import get_backend
-
-log = logging.getLogger(__name__)
 
 
 def statement_index():
@@ -59,35 +54,7 @@ def index_meetings(meeting_ids: Iterable[int]) -> int:
     ids = sorted(set(meeting_ids))
     if not ids:
         return 0
-    backend = get_backend()
-    if hasattr(backend, "index_meetings"):  # an engine with its own writer (tantivy_backend)
-        return backend.index_meetings(statement_index(), ids)
-    ix = backend.open_index()
-    if ix is None:
-        return 0
-    index = statement_index()
-    from archive.models import Meeting
-
-    slugs = list(Meeting.objects.filter(pk__in=ids).values_list("slug", flat=True))
-    try:
-        writer = ix.writer(timeout=60)
-    except LockError:
-        log.warning("Search index busy: %d meetings not re-indexed (run repair_search_index)", len(ids))
-        return 0
-    count = 0
-    try:
-        for slug in slugs:
-            writer.delete_by_term("meeting_exact", slug)
-        for statement in index.index_queryset().filter(meeting_id__in=ids).iterator(chunk_size=500):
-            doc = backend.document(index, statement)
-            if doc is not None:
-                writer.add_document(**doc)
-                count += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return count
+    return get_backend().index_meetings(statement_index(), ids)
 
 
 @dataclass
