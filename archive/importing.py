@@ -77,7 +77,6 @@ class ImportSummary:
         return sum(o.statements for o in self.outcomes if o.action in ("created", "replaced"))
 
 
-
 # Statement ids come from a sequence, so on PostgreSQL an import that commits late can hold ids
 # lower than ones already visible. Alerts remember "the highest id sent"; to make that safe, every
 # meeting's transaction holds a shared advisory lock, and ``settled_statement_id()`` takes it
@@ -429,18 +428,20 @@ def expand(paths: Iterable[str]) -> list[Source]:
     seen: set[Path] = set()
 
     def add_file(p: Path) -> None:
-        if resolved(p) in seen:
+        key = resolved(p)
+        if key in seen:
             return
-        seen.add(resolved(p))
+        seen.add(key)
         if p.name in ("speeches.jsonl", "meta.tsv"):
             add_dir(p.parent)
         else:
             records.append(Source(p, "record"))
 
     def add_dir(d: Path) -> None:
-        if resolved(d) in seen:
+        key = resolved(d)
+        if key in seen:
             return
-        seen.add(resolved(d))
+        seen.add(key)
         skip: Path | None = None
         if is_corpus_dir(d):
             corpora.append(Source(d, "corpus"))
