@@ -290,3 +290,14 @@ def test_robots_txt(client, archive):
     lines = response.content.decode().splitlines()
     assert "Allow: /" in lines and "Disallow: /search/" in lines  # search pages, feeds and exports
     assert f"Sitemap: {BASE}/sitemap.xml" in lines
+
+
+def test_search_export_reads_a_speaker_named_in_full_as_the_search_page_does(client, archive):
+    """The export compiles queries as the page does: a speaker named in full is that person only."""
+    from archive.models import Speaker
+
+    speaker = Speaker.objects.order_by("-statement_count", "slug").first()
+    q = f'speaker:"{speaker.name}"'
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/search/export.csv", {"q": q})))))
+    mine = set(Statement.objects.filter(speaker=speaker).values_list("pk", flat=True))
+    assert {int(r["id"]) for r in rows} == mine and len(rows) == service.search(q).total > 0

@@ -1,8 +1,8 @@
 """Every statement a query matches, as ids in time order: for feeds, exports and alerts, which
 need the whole result set (or its newest part) rather than one page with facets.
 
-Same query language and compilation as the search page (``query.parse``, ``query.to_sq``,
-``service.resolve_country``); the engine (Whoosh or tantivy) is asked for document ids only, sorted
+Same query language and compilation as the search page (``query.parse``,
+``service.compile_query``); the engine (Whoosh or tantivy) is asked for document ids only, sorted
 on the indexed ``chrono`` column, and the rows are read from the database by the caller in chunks."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def matching_ids(text: str, *, newest_first: bool = True, limit: int | None = No
     """Ids of the statements matching ``text`` (the site's query language), newest first by
     default; ``limit``: only that many. Raises ``query.QueryError`` for a query that cannot be
     read, ``MissingIndex`` when there is no index."""
-    compiled = ql.to_sq(ql.parse(text), resolve_country=service.resolve_country)
+    compiled = service.compile_query(ql.parse(text))
     backend = connections["default"].get_backend()
     ids = backend.matching_ids(compiled.sq, newest_first=newest_first, limit=limit)
     if ids is None:
