@@ -153,9 +153,18 @@ def all_statements() -> Iterator[Statement]:
 # ------------------------------------------------------------------------------ encoders
 
 
-def _csv_value(value) -> str | int | bool | None:
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection"):
+# such a cell is written with a leading apostrophe, which spreadsheets show as text and hide.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str | int | bool | None:
+    """One value as a CSV cell: nested values as JSON, text that a spreadsheet would run as a
+    formula made inert. JSON and JSON Lines exports carry the text unchanged."""
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -184,7 +193,7 @@ def csv_lines(rows: Iterable[dict], fields: list[str]) -> Iterator[str]:
     for row in rows:
         if "citations" in row and isinstance(row["citations"], list):
             row = {**row, "citations": _citations_cell(row["citations"])}
-        writer.writerow([_csv_value(row[f]) for f in fields])
+        writer.writerow([csv_cell(row[f]) for f in fields])
         yield buffer.pop()
 
 
