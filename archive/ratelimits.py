@@ -19,16 +19,26 @@ KEY = "ip"
 DEFAULT_RETRY_AFTER = 60  # seconds, for a limit this module did not set (no window known)
 
 
-def limit(group: str, setting: str, method=ratelimit.ALL):
+def limit(group: str, setting: str, method=ratelimit.ALL, key: str = KEY):
     """At most ``settings.<setting>`` requests per client to the decorated view (those of ``method``:
-    "POST", say; all by default), else 429."""
+    "POST", say; all by default), else 429. Clients are told apart by ``key`` (django-ratelimit's
+    key: the IP address by default, "post:username" for the name a login form is posting)."""
 
     def rate(_group: str, request: HttpRequest) -> str:
         value = getattr(settings, setting)
-        request.rate_limit = (group, value)  # read back by too_many_requests for Retry-After
+        request.rate_limit = (group, value, key)  # read back by too_many_requests for Retry-After
         return value
 
-    return ratelimit(group=group, key=KEY, rate=rate, method=method, block=True)
+    return ratelimit(group=group, key=key, rate=rate, method=method, block=True)
+
+
+def login_limits(view):
+    """The admin's login form: at most ADMIN_LOGIN_RATE tries per client address and
+    ADMIN_LOGIN_USER_RATE per user name (however many addresses try it); a refused try is answered
+    before any password is hashed."""
+    per_name = limit("admin-login-name", "ADMIN_LOGIN_USER_RATE", method="POST", key="post:username")
+    per_address = limit("admin-login", "ADMIN_LOGIN_RATE", method="POST")
+    return per_address(per_name(view))
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -51,8 +61,8 @@ def too_many_requests(request: HttpRequest, exception: Exception) -> HttpRespons
     retry_after = DEFAULT_RETRY_AFTER
     limited = getattr(request, "rate_limit", None)
     if limited is not None:
-        group, rate = limited
-        usage = get_usage(request, group=group, key=KEY, rate=rate, increment=False)
+        group, rate, key = limited
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
         if usage is not None:
             retry_after = max(1, usage["time_left"])
     response = render(request, "429.html", {"retry_after": retry_after}, status=429)

@@ -208,6 +208,9 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "archive.ratelimits.too_many_requests"
 SEARCH_RATE = os.environ.get("SEARCH_RATE", "120/m")
 ALERT_SIGNUP_RATE = os.environ.get("ALERT_SIGNUP_RATE", "10/h")
+# Admin login tries (POST) per client address, and per user name from any number of addresses.
+ADMIN_LOGIN_RATE = os.environ.get("ADMIN_LOGIN_RATE", "5/m")
+ADMIN_LOGIN_USER_RATE = os.environ.get("ADMIN_LOGIN_USER_RATE", "20/h")
 # Only behind a proxy that sets it: the header holding the client's address ("X-Forwarded-For").
 RATELIMIT_TRUSTED_PROXY_HEADER = os.environ.get("RATELIMIT_TRUSTED_PROXY_HEADER", "")
 if RATELIMIT_TRUSTED_PROXY_HEADER:
