@@ -25,9 +25,7 @@ import heapq
 import logging
 import os
 import re
-import shutil
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
@@ -47,12 +45,14 @@ from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.lang.porter import stem
 from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.qparser import QueryParser
 from whoosh.query import And as WhooshAnd
 from whoosh.query import NullQuery
 from whoosh.query import Phrase as WhooshPhrase
 from whoosh.query import Term as WhooshTerm
 
+from . import builds
 from .ranges import WholeDayRanges
 
 log = logging.getLogger(__name__)
@@ -330,6 +330,32 @@ def _count_many(values: list, docnums) -> list[tuple[str, int]]:
 BUILD_BATCH = 100
 
 
+class MortalSubWriterTask(SubWriterTask):
+    """A worker of Whoosh's multiprocessing writer that dies with the process that started it
+    (a killed rebuild would otherwise leave it waiting on its job queue for ever)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent_pid = os.getpid()
+        self.daemon = True
+
+    def run(self) -> None:
+        builds.die_with_parent(self.parent_pid)
+        super().run()
+
+
+class MortalMpWriter(MpWriter):
+    """Whoosh's multiprocessing writer, with workers that die with this process."""
+
+    def _new_task(self):
+        task = MortalSubWriterTask(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
 class _SearcherCache(threading.local):
     def __init__(self) -> None:
         self.by_path: dict[str, tuple[str, object]] = {}
@@ -520,15 +546,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.swap_in(new)
 
     def new_build_dir(self) -> Path:
-        parent = self.index_path.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        for n in range(1000):
-            candidate = parent / f"{self.index_path.name}.{stamp}-{n}"
-            if not candidate.exists():
-                candidate.mkdir()
-                return candidate
-        raise OSError(f"cannot make a build directory beside {self.index_path}")
+        return builds.new_build_dir(self.index_path)
 
     def build_index(self, search_index, objects: Iterable, directory: Path, progress=None, procs: int = 1) -> int:
         """Write every object into a fresh index in ``directory`` with one bulk writer.
@@ -540,7 +558,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             self.setup()
         ix = whoosh_index.create_in(str(directory), self.schema)
         if procs > 1:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=BUILD_BATCH)
+            writer = MortalMpWriter(ix, procs=procs, multisegment=True, limitmb=128, batchsize=BUILD_BATCH)
         else:
             writer = ix.writer(limitmb=256)
         count = 0
@@ -559,29 +577,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return count
 
     def swap_in(self, directory: Path) -> Path | None:
-        """Make ``directory`` the live index in one step; returns the directory it replaced.
-
-        The live path is a symbolic link to a sibling directory, replaced with ``os.replace``
-        (atomic on POSIX). A live path that is still a plain directory (an older layout) is moved
-        aside first."""
-        live = self.index_path
-        old: Path | None = None
-        if live.is_symlink():
-            old = Path(os.path.realpath(live))
-        elif live.exists():
-            old = live.with_name(f"{live.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
-            live.rename(old)
-        link = live.with_name(f".{live.name}.link-{os.getpid()}")
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(directory.name if directory.parent == live.parent else directory)
-        os.replace(link, live)
-        return old
+        """Make ``directory`` the live index in one step; returns the directory it replaced."""
+        return builds.swap_in(self.index_path, directory)
 
     @staticmethod
     def discard(directory: Path | None) -> None:
-        if directory is not None and directory.exists() and not directory.is_symlink():
-            shutil.rmtree(directory, ignore_errors=True)
+        builds.discard(directory)
+
+    def clean_leftovers(self) -> list[Path]:
+        """Remove the build folders of rebuilds that died (see archive/search/builds.py)."""
+        return builds.clean_leftovers(self.index_path)
 
     # -- reading
 

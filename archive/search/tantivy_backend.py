@@ -140,6 +140,7 @@ class TantivySearchBackend(BaseSearchBackend):
     new_build_dir = ArchiveWhooshBackend.new_build_dir
     swap_in = ArchiveWhooshBackend.swap_in
     discard = staticmethod(ArchiveWhooshBackend.discard)
+    clean_leftovers = ArchiveWhooshBackend.clean_leftovers
     # The query text built for logs (TantivySearchQuery) formats values as the Whoosh engine does.
     _from_python = ArchiveWhooshBackend._from_python
     RESERVED_WORDS = ArchiveWhooshBackend.RESERVED_WORDS

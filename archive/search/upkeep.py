@@ -28,9 +28,11 @@ def build_procs(total: int) -> int:
 
 
 def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 1000, procs: int | None = None) -> int:
-    """Build a complete new index beside the live one, then swap it in. Returns the count."""
+    """Build a complete new index beside the live one, then swap it in. Returns the count.
+    What killed rebuilds left beside the live index is removed first."""
     backend = get_backend()
     index = statement_index()
+    backend.clean_leftovers()
     directory = backend.new_build_dir()
     try:
         if procs is None:

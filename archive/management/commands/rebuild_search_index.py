@@ -25,6 +25,8 @@ class Command(BaseCommand):
                             f"from {upkeep.PARALLEL_FROM} statements, else 1)")
 
     def handle(self, *args, **options) -> None:
+        for folder in get_backend().clean_leftovers():
+            self.stderr.write(f"Removed {folder}, left by a rebuild that did not finish")
         total = Statement.objects.count()
         bar = tqdm(total=total, unit="statement", file=sys.stderr, disable=options["no_progress"] or None,
                    desc="Indexing")
