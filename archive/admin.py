@@ -348,12 +348,11 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Correction, form, change) -> None:
         super().save_model(request, obj, form, change)
-        from .importing import apply_corrections, flag_statements
+        from .importing import correct_meeting
 
         meeting = Meeting.objects.filter(slug=obj.meeting_slug).first()
         if meeting is not None:
-            apply_corrections(meeting)
-            flag_statements(Statement.objects.filter(meeting=meeting))
+            correct_meeting(meeting)
 
 
 from .models import Subscription  # noqa: E402 - e-mail alerts (archive/alerts/)

@@ -545,6 +545,22 @@ def apply_corrections(meeting: Meeting) -> int:
     return applied
 
 
+def correct_meeting(meeting: Meeting) -> int:
+    """After a hand correction of one of this meeting's statements: apply its corrections, flag
+    its statements again, refresh the stored counts and re-index the meeting, so the page, the
+    search index and the counts agree at once. Returns the corrections applied."""
+    from archive.search.upkeep import index_meetings
+
+    from .stats import refresh_summaries
+
+    with transaction.atomic():
+        applied = apply_corrections(meeting)
+        flag_statements(Statement.objects.filter(meeting=meeting))
+    refresh_summaries()
+    index_meetings([meeting.pk])
+    return applied
+
+
 def flag_statements(statements) -> None:
     """Recompute the data-quality flags of these statements."""
     statements = list(statements.select_related("delegation", "meeting").prefetch_related("citations"))

@@ -15,9 +15,11 @@ from archive.search.backend import ExactField, ExactMultiField
 
 
 def statement_stamp(statement: Statement) -> str:
-    """Changes whenever the meeting is re-imported with a difference, or citations change."""
+    """Changes whenever the meeting is re-imported with a difference, citations change, or the
+    statement's delegation or speaker is corrected by hand."""
     numbers = ",".join(str(n) for n in sorted({c.number for c in statement.citations.all()}))
-    return f"{statement.meeting.source_checksum[:16]}:{statement.word_count}:{numbers}"
+    who = f"{statement.delegation_id or ''}/{statement.speaker_id or ''}"
+    return f"{statement.meeting.source_checksum[:16]}:{statement.word_count}:{numbers}:{who}"
 
 
 def chrono_key(statement: Statement) -> int:
