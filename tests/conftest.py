@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -87,3 +88,20 @@ def _fresh_rate_limits():
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+
+
+@contextlib.contextmanager
+def indexed_sample(django_db_blocker):
+    """For a module-scoped fixture (with ``search_index``): the sample imported, committed and
+    indexed; the database emptied afterwards."""
+    from django.core.management import call_command
+
+    from archive.importing import import_paths
+    from archive.models import Statement
+    from archive.search import upkeep
+
+    with django_db_blocker.unblock():
+        assert import_paths(SAMPLE_RECORDS).errors == []
+        assert upkeep.rebuild() == Statement.objects.count()
+        yield
+        call_command("flush", interactive=False, verbosity=0)

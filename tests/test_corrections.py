@@ -5,26 +5,21 @@ left to do) and the stored counts of the delegations and speakers involved."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from archive.importing import import_paths
 from archive.models import Correction, Delegation, Statement
 from archive.search import upkeep
 from archive.search.matching import matching_ids
 
-from .conftest import SAMPLE_RECORDS
+from .conftest import indexed_sample
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def archive(django_db_setup, django_db_blocker, search_index):
-    with django_db_blocker.unblock():
-        assert import_paths(SAMPLE_RECORDS).errors == []
-        assert upkeep.rebuild() == Statement.objects.count()
+    with indexed_sample(django_db_blocker):
         yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def found(query: str) -> set[int]:
