@@ -141,9 +141,7 @@ class Writer:
         rows = []
         for c in citations:
             resolution = self.resolution(c.number, c.year)
-            conflict = bool(
-                resolution.text_in_archive and resolution.year and c.year and c.year != resolution.year
-            )
+            conflict = resolution.year_contradicted_by(c.year)
             rows.append(
                 Citation(
                     statement=statement,
@@ -327,7 +325,8 @@ class Writer:
             resolution.adopting_meeting = meeting
             resolution.adopting_meeting_number = meeting.number
             resolution.adopted_on = resolution.adopted_on or meeting.date
-            resolution.year = resolution.year or adoption.year
+            if not resolution.text_in_archive:  # the record's year outranks one guessed from citations
+                resolution.year = adoption.year or resolution.year
             resolution.vote_position = adoption.order
             if adoption.vote is not None:
                 resolution.vote = {
@@ -756,7 +755,7 @@ def relink_citations(*, refind: bool = False) -> dict[str, int]:
         for citation in Citation.objects.all().iterator(chunk_size=2000):
             resolution = registry.get(citation.number) or writer.resolution(citation.number, citation.year_printed)
             registry[citation.number] = resolution
-            conflict = bool(resolution.year and citation.year_printed and citation.year_printed != resolution.year)
+            conflict = resolution.year_contradicted_by(citation.year_printed)
             target = None if conflict else resolution.pk
             if citation.resolution_id != target or citation.year_conflict != conflict:
                 citation.resolution_id = target

@@ -399,6 +399,14 @@ class Resolution(models.Model):
     def symbol(self) -> str:
         return f"S/RES/{self.number}" + (f" ({self.year})" if self.year else "")
 
+    def year_contradicted_by(self, printed: int | None) -> bool:
+        """The one year-conflict rule (import and relink both ask it): a printed year contradicts
+        this resolution when the archive knows its year — its text is loaded, or the meeting that
+        adopted it is imported — and the printed year is another. A numbered entry known only from
+        citations has no authoritative year, so nothing printed for it conflicts."""
+        known = self.text_in_archive or self.adopting_meeting_id is not None
+        return bool(known and self.year and printed and printed != self.year)
+
     def get_absolute_url(self) -> str:
         return reverse("archive:resolution-detail", args=[self.number])
 

@@ -108,20 +108,47 @@ def test_filters_index_and_charts(client, archive):
 
 def make_citing_statements(n: int) -> Resolution:
     resolution, _ = Resolution.objects.get_or_create(number=1540, defaults={"year": 2004})
-    delegations = [Delegation.objects.get_or_create(key=f"x-d{i}", defaults={"name": f"D{i}", "short_name": f"D{i}", "kind": "state"})[0] for i in range(5)]
+    delegations = [
+        Delegation.objects.get_or_create(
+            key=f"x-d{i}", defaults={"name": f"D{i}", "short_name": f"D{i}", "kind": "state"}
+        )[0]
+        for i in range(5)
+    ]
     meeting = Meeting.objects.create(
-        symbol="S/PV.9000", number=9000, slug="9000", date="2021-01-01", source_kind="pdf",
-        source_name="synthetic", source_checksum="x", imported_at="2021-01-01T00:00Z",
+        symbol="S/PV.9000",
+        number=9000,
+        slug="9000",
+        date="2021-01-01",
+        source_kind="pdf",
+        source_name="synthetic",
+        source_checksum="x",
+        imported_at="2021-01-01T00:00Z",
     )
     speaker, _ = Speaker.objects.get_or_create(slug="x", defaults={"name": "Mr. X", "surname_key": "x"})
     text = "We recall resolution 1540 (2004) on non-proliferation. " * 3
     statements = Statement.objects.bulk_create(
-        Statement(meeting=meeting, order=i + 1, speaker_label="Mr. X (D)", speaker=speaker,
-                  delegation=delegations[i % 5], role="invitee", text=text, word_count=24)
+        Statement(
+            meeting=meeting,
+            order=i + 1,
+            speaker_label="Mr. X (D)",
+            speaker=speaker,
+            delegation=delegations[i % 5],
+            role="invitee",
+            text=text,
+            word_count=24,
+        )
         for i in range(n)
     )
     Citation.objects.bulk_create(
-        Citation(statement=s, resolution=resolution, number=1540, year_printed=2004, text="resolution 1540 (2004)", start=10, end=32)
+        Citation(
+            statement=s,
+            resolution=resolution,
+            number=1540,
+            year_printed=2004,
+            text="resolution 1540 (2004)",
+            start=10,
+            end=32,
+        )
         for s in statements
     )
     return resolution
@@ -161,3 +188,90 @@ def test_load_resolutions_command(capsys):
     assert "citations:" in capsys.readouterr().out
 
 
+def cite(symbol: str, number: int, texts: list[str]):
+    """A meeting of single statements citing resolutions, written through the import service."""
+    import datetime as dt
+
+    from archive.citations import find_citations
+    from archive.importing import Writer
+    from archive.parsing import ParsedMeeting, ParsedStatement
+
+    statements = tuple(
+        ParsedStatement(
+            order=n,
+            speaker_label="Mr. Doe (France)",
+            speaker="Mr. Doe",
+            delegation="France",
+            role="member",
+            language=None,
+            paragraphs=(text,),
+            citations=tuple(find_citations(text)),
+        )
+        for n, text in enumerate(texts, start=1)
+    )
+    meeting = ParsedMeeting(
+        symbol=symbol,
+        number=number,
+        resumption=None,
+        date=dt.date(2021, 2, 1),
+        source_kind="text",
+        source_name=f"{symbol}.txt",
+        statements=statements,
+    )
+    assert Writer().write(meeting).action == "created"
+
+
+def conflicts() -> list[tuple[int, int, bool, bool]]:
+    """(number, printed year, year conflict, linked) of every citation, in a stable order."""
+    return [
+        (c.number, c.year_printed, c.year_conflict, c.resolution_id is not None)
+        for c in Citation.objects.filter(number__in=(1540, 2760)).order_by(
+            "statement__meeting__number", "statement__order", "start"
+        )
+    ]
+
+
+def test_import_and_relink_apply_one_year_conflict_rule(archive):
+    """A resolution whose year the archive knows (its text is loaded, or its adopting meeting is
+    imported) conflicts with another printed year; a numbered entry known only from citations
+    (2760 here) has no authoritative year, so nothing printed for it conflicts, at import or at
+    relink, whatever year most citations print."""
+    cite("S/PV.9801", 9801, ["We recall resolution 2760 (2019).", "As resolution 1540 (2005) says."])
+    cite("S/PV.9802", 9802, ["Resolution 2760 (2020) and resolution 2760 (2020) again.", "Resolution 1540 (2004)."])
+    at_import = conflicts()
+    assert at_import == [
+        (2760, 2019, False, True),
+        (1540, 2005, True, False),
+        (2760, 2020, False, True),
+        (2760, 2020, False, True),
+        (1540, 2004, False, True),
+    ]
+    relink_citations()
+    assert conflicts() == at_import
+    relink_citations(refind=True)
+    assert conflicts() == at_import
+
+
+def test_a_year_guessed_from_citations_gives_way_to_the_adopting_record(archive):
+    import datetime as dt
+
+    from archive.importing import Writer
+    from archive.parsing import ParsedMeeting
+    from archive.parsing.model import Adoption
+
+    cite("S/PV.9801", 9801, ["We recall resolution 2760 (2019)."])  # a misprinted year, cited first
+    assert Resolution.objects.get(number=2760).year == 2019
+    adopting = ParsedMeeting(
+        symbol="S/PV.9803",
+        number=9803,
+        resumption=None,
+        date=dt.date(2021, 3, 1),
+        source_kind="text",
+        source_name="S/PV.9803.txt",
+        statements=(),
+        adoptions=(Adoption(2760, 2021, 0, "Resolution 2760 (2021) has been adopted."),),
+    )
+    assert Writer().write(adopting).action == "created"
+    assert Resolution.objects.get(number=2760).year == 2021
+    relink_citations()
+    assert conflicts() == [(2760, 2019, True, False)]
