@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from html import unescape
 from urllib.parse import parse_qs, urlparse
 
@@ -17,6 +18,7 @@ from archive.importing import import_paths
 from archive.models import Citation, Meeting, Speaker, Statement
 from archive.search import service, upkeep
 from archive.search.backend import BUILD_BATCH, ArchiveWhooshBackend, get_backend
+from bench.attack_search import MISSPELT  # forty misspelt words: each once compared with the whole vocabulary
 
 from .conftest import SAMPLE_RECORDS
 
@@ -201,6 +203,34 @@ def test_suggestions_only_when_they_return_hits(indexed):
     assert service.search("country:Frnace").suggestion == ("country:France", len(db(delegation__key="fra")))
     assert service.search("zzyzxq").suggestion is None
     assert service.search("Libya Yemen ceasefire sanctions").suggestion is None
+
+
+def test_suggestions_look_words_up_with_the_engines_own_analyzer(indexed):
+    """Whoosh's Porter stem of "international" is not a word of tantivy's (Snowball) index: looked up
+    with the wrong stemmer it seemed unknown and was "corrected" to "internationally"."""
+    assert service.search("international securty").suggestion[0] == "international security"
+
+
+def test_suggestions_are_bounded_in_time_and_in_words_compared(indexed, monkeypatch):
+    from archive.search import spelling
+
+    compared = []
+    distance = spelling.edit_distance
+    monkeypatch.setattr(spelling, "edit_distance", lambda a, b, limit: compared.append(a) or distance(a, b, limit))
+    for q in (MISSPELT, "q" * 300, "internationallyy responsibilitiees counterterorrismm peacebuildingg disarmamentt"):
+        compared.clear()
+        started = time.perf_counter()
+        outcome = service.search(q)
+        assert time.perf_counter() - started < 1.0, q
+        assert outcome.total == 0 and outcome.suggestion is None
+        assert compared == []  # more unknown words than are ever corrected, or a word no misspelling is
+    # A few unknown words are corrected, each compared with the words of its own first letter only.
+    started = time.perf_counter()
+    assert service.search("secrity councl").suggestion[0] == "security council"
+    assert time.perf_counter() - started < 1.0
+    assert set(compared) == {"secrity", "councl"}
+    vocabulary = get_backend().vocabulary()
+    assert len(compared) <= sum(len(vocabulary._words(letter).get(n, ())) for letter in "sc" for n in range(4, 10))
 
 
 # ---------------------------------------------------------------- pages
