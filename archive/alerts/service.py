@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -40,6 +41,7 @@ UNSUBSCRIBE_SALT = "archive.alerts.unsubscribe"
 UNSUBSCRIBE_ALL_SALT = "archive.alerts.unsubscribe-all"
 CONFIRM_DAYS = 7
 MAX_LISTED = 50  # statements listed per followed item in one message (then a link to all)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")  # line breaks included: targets go into mail headers
 
 
 class NotFollowable(ValueError):
@@ -55,8 +57,11 @@ class Followed:
 
 
 def followed(kind: str, target: str) -> Followed:
-    """What ``kind``/``target`` stand for; raises NotFollowable."""
+    """What ``kind``/``target`` stand for; raises NotFollowable (before anything is stored: the
+    target goes into mail headers, where a line break is an error)."""
     target = target.strip()
+    if CONTROL_CHARACTERS.search(target):
+        raise NotFollowable("What is followed cannot contain line breaks or other control characters.")
     if kind == "delegation":
         delegation = Delegation.objects.filter(key=target).first()
         if delegation is None:
@@ -69,7 +74,7 @@ def followed(kind: str, target: str) -> Followed:
         return Followed(kind, target, speaker.name, speaker.get_absolute_url())
     if kind == "resolution":
         # A resolution may be followed before any statement cites it (it then has no row yet).
-        if not target.isdigit() or not 0 < int(target) < 100_000:
+        if not re.fullmatch(r"[0-9]{1,5}", target) or int(target) == 0:
             raise NotFollowable(f"{target!r} is not a resolution number.")
         number = int(target)
         resolution = Resolution.objects.filter(number=number).first()

@@ -90,7 +90,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if outcome.suggestion:
             context["suggestion_url"] = _url(outcome.suggestion[0], sort=outcome.sort)
         context["names"] = service.names_matching(parsed)
-    return render(request, "search/search.html", context)
+    return render(request, "search/search.html", context, status=400 if outcome.error else 200)
 
 
 def search_help(request: HttpRequest) -> HttpResponse:
