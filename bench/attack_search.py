@@ -3,9 +3,10 @@
 A query of 40 misspelt words (every one without hits, so each could ask for a spelling suggestion)
 through the API and the search page, a 300-character unknown word, and one misspelling, on Whoosh
 and on tantivy. The 2020 folder is imported into a fresh SQLite database in a temporary folder
-(or ``--keep``), both indexes are built by ``upkeep.rebuild()``, and each query is asked
-``--repeat`` times after one warm-up; the slowest and the median are printed, with the machine's
-load (``uptime``). The acceptance bound is 1 s for the 40-word query on both engines.
+(or ``--keep``), both indexes are built by ``upkeep.rebuild()``, and each query is asked once
+(the very first query opens each engine's searcher, cold) and ``--repeat`` times more; the first,
+the median and the slowest times are printed, with the machine's load (``uptime``). The
+acceptance bound is 1 s for the 40-word query on both engines, first asking included.
 
     python bench/attack_search.py [--keep var/bench-attack] [--repeat 5]
 """
@@ -106,19 +107,24 @@ def main(argv: list[str] | None = None) -> int:
         f"{Statement.objects.count()} statements; load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}"
     )
     client, worst = Client(), {}
-    print(f"{'query':32} {'engine':8} {'status':>6} {'median s':>9} {'max s':>7}")
+    print(f"{'query':32} {'engine':8} {'status':>6} {'first s':>7} {'median s':>9} {'max s':>7}")
     for name, (path, q) in QUERIES.items():
         url = path + "?" + urlencode({"q": q})
         for engine in ENGINES:
             use_engine(folder, engine)
-            status = client.get(url).status_code  # warm-up: the searcher opened, its caches read
+            started = time.perf_counter()
+            status = client.get(url).status_code  # the first: this engine's searcher opened, its words read
+            first = time.perf_counter() - started
             seconds = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
                 client.get(url)
                 seconds.append(time.perf_counter() - started)
-            worst[(name, engine)] = max(seconds)
-            print(f"{name:32} {engine:8} {status:6d} {statistics.median(seconds):9.3f} {max(seconds):7.3f}", flush=True)
+            worst[(name, engine)] = max(first, *seconds)
+            print(
+                f"{name:32} {engine:8} {status:6d} {first:7.3f} {statistics.median(seconds):9.3f} {max(seconds):7.3f}",
+                flush=True,
+            )
     print(f"load after: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     slow = [k for k, v in worst.items() if k[0].startswith("40") and v > LIMIT_SECONDS]
     if scratch is not None:
