@@ -1,6 +1,6 @@
 """Per-client rate limits (django-ratelimit) and the page a client sees past its limit.
 
-``limit("search", "SEARCH_RATE")`` decorates a view: each client (by IP address) gets at most the
+``limit("search", "SEARCH_RATE")`` decorates a view (``limit_searches`` every search surface): each client (by IP address) gets at most the
 rate that setting names ("120/m"); past it the view is not run and the client gets HTTP 429 with
 Retry-After. The counters live in the ``ratelimit`` cache (settings ``CACHES``, docs/operations.md).
 """
@@ -10,10 +10,12 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
+
+from archive.middleware import API_PREFIX
 
 KEY = "ip"
 DEFAULT_RETRY_AFTER = 60  # seconds, for a limit this module did not set (no window known)
@@ -41,6 +43,12 @@ def login_limits(view):
     return per_address(per_name(view))
 
 
+def limit_searches(view):
+    """Every search surface (the page, the API, the feed, the exports) counts against one
+    per-client rate, ``SEARCH_RATE``: each runs the same query on the same engine."""
+    return limit("search", "SEARCH_RATE")(view)
+
+
 def client_ip(request: HttpRequest) -> str:
     """RATELIMIT_IP_META_KEY when RATELIMIT_TRUSTED_PROXY_HEADER is set: the client address the
     trusted proxy put in that header. For a list (X-Forwarded-For) the last address, the one the
@@ -56,15 +64,25 @@ def client_ip(request: HttpRequest) -> str:
     return request.META["REMOTE_ADDR"]
 
 
-def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """RATELIMIT_VIEW: HTTP 429, a page saying when to try again, and Retry-After."""
-    retry_after = DEFAULT_RETRY_AFTER
+def retry_after(request: HttpRequest) -> int:
+    """Seconds until the limit that refused ``request`` lets its client in again."""
     limited = getattr(request, "rate_limit", None)
     if limited is not None:
         group, rate, key = limited
         usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
         if usage is not None:
-            retry_after = max(1, usage["time_left"])
-    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
-    response["Retry-After"] = str(retry_after)
+            return max(1, usage["time_left"])
+    return DEFAULT_RETRY_AFTER
+
+
+def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """RATELIMIT_VIEW: HTTP 429, a page saying when to try again (under /api/, JSON as every
+    error there), and Retry-After."""
+    seconds = retry_after(request)
+    if request.path.startswith(API_PREFIX):
+        detail = f"Too many requests from this address; try again in {seconds} seconds."
+        response = JsonResponse({"detail": detail}, status=429)
+    else:
+        response = render(request, "429.html", {"retry_after": seconds}, status=429)
+    response["Retry-After"] = str(seconds)
     return response

@@ -1,11 +1,13 @@
-"""The long fuzz run: the parser and the citation finder over 100,000 generated inputs.
+"""The long fuzz run: the parser, the citation finder and the search query language over 100,000
+generated inputs.
 
 The targets and input strategies are those of the short CI run (tests/fuzzing.py): arbitrary text
 and real 2020 record fragments mutated. Every input either parses (its properties holding) or
-raises the documented ParseError; anything else is counted as a crash, shown with its input, and
+raises the documented ParseError (the query language: QueryError); anything else is counted as a crash, shown with its input, and
 the run goes on.
 
     python bench/fuzz.py [--inputs 100000] [--seed 1] [--only "citations"]
+    python bench/fuzz.py --inputs 20000 --only "search query"
 
 Prints per target: inputs run, parse errors (the documented outcome), crashes, inputs/s.
 Exits 1 when there was a crash.
@@ -14,6 +16,7 @@ Exits 1 when there was a crash.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -21,6 +24,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")  # the query target compiles through haystack
+import django  # noqa: E402
+
+django.setup()
 
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 

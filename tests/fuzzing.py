@@ -1,10 +1,11 @@
-"""Fuzz targets and input strategies for the parser and the citation finder.
+"""Fuzz targets and input strategies for the parser, the citation finder and the search query language.
 
 Shared by the short runs in CI (tests/test_fuzz.py) and the long run (bench/fuzz.py). Inputs are
 arbitrary text and real record fragments (lines of a 2020 record, rows of the 2020 corpus, real
 paragraphs) mutated: lines dropped, repeated, swapped, cut, glued to noise. Each target either
-returns normally, with its properties holding, or raises the documented ``ParseError``; anything
-else is a crash.
+returns normally, with its properties holding, or raises the documented ``ParseError`` (for the
+query language: ``QueryError``); anything else is a crash. The query target needs Django's settings
+(haystack builds the engines' queries); it touches no database and no index.
 """
 
 from __future__ import annotations
@@ -197,10 +198,68 @@ def check_citations(text: str) -> None:
     assert isinstance(decode_bytes(text.encode("utf-8", "surrogatepass")), str)
 
 
+# --------------------------------------------------------------------------- the query language
+
+QUERY_PIECES = [
+    "peace", "security", "Libya", "ceasefire", "humanitarian", "S/PV.8700", "peace-keeping", "2334", "x", "ß",
+    "OR", "|", "||", "AND", "&", "+", "NOT", "-", "--", "-peace", "(", ")", "((", "))", '"', '"rule of law"', "*",
+    "?", "country:France", 'country:"Russian Federation"', "country:", "-country:fra", "speaker:Nebenzia",
+    'speaker:"Vassily Nebenzia"', "resolution:2334", "res:S/RES/2334 (2016)", "resolution:abc", "year:2020",
+    "year:2018..2020", "year:0001", "year:0001..2020", "year:99999", "date:2020-01..2020-03", "date:..2019",
+    "date:2019..", "date:..", "date:0999", "date:2020-02-30", "date:9999-12-31", "role:president", "role:king",
+    "language:French", "lang:", "meeting:8700", "meeting:S/PV.8699 (Resumption 1)", "meeting:abc", "colour:blue",
+    "a:b:c", ":", "\x01", "\x1f", "\x7f", "\t", "\n", "\u00b2", "\u202e", "\U0001f600",
+]
+
+
+def query_texts() -> st.SearchStrategy[str]:
+    """Arbitrary text, and the language's own pieces (words, operators, filters with good and bad
+    values) mutated and joined, often deeply nested."""
+    pieces = st.lists(st.sampled_from(QUERY_PIECES), min_size=1, max_size=30)
+    nested = st.tuples(st.integers(0, 40), st.sampled_from(["(", "-(", "NOT (", '("'])).map(lambda n: n[1] * n[0] + "peace")
+    return st.one_of(st.text(max_size=200), mutated(pieces, " "), mutated(pieces, ""), nested)
+
+
+@functools.cache
+def engines() -> tuple:
+    """The Whoosh and tantivy backends, set up but with no index: compiling a query needs none."""
+    from archive.search.backend import ArchiveWhooshBackend
+    from archive.search.tantivy_backend import TantivySearchBackend
+
+    whoosh = ArchiveWhooshBackend("default", PATH=tempfile.mkdtemp(prefix="fuzz-whoosh-"))
+    tantivy = TantivySearchBackend("default", PATH=tempfile.mkdtemp(prefix="fuzz-tantivy-"))
+    whoosh.setup()
+    tantivy.setup()
+    return whoosh, tantivy
+
+
+def check_query(text: str) -> None:
+    """Parsed, compiled to SQ and translated by both engines, or refused with the parser's own
+    ``QueryError``: nothing else may come out (a RecursionError or an engine's TimeError was a 500)."""
+    from haystack.query import SearchQuerySet
+
+    from archive.search import query as ql
+
+    try:
+        parsed = ql.parse(text)
+        compiled = ql.to_sq(parsed)
+    except ql.QueryError as exc:
+        assert str(exc), text
+        return
+    assert parsed.node is not None
+    ql.describe(parsed.node)
+    ql.parse(parsed.text())  # the text shown back (chips, links) is a query too
+    whoosh, tantivy = engines()
+    query_string = SearchQuerySet().filter(compiled.sq).query.build_query()
+    whoosh.parser.parse(query_string)
+    tantivy.translate(compiled.sq)
+
+
 TARGETS: dict[str, tuple[Callable[[], st.SearchStrategy[str]], Callable[[str], None]]] = {
     "record text": (record_texts, check_record),
     "single statement": (statement_texts, check_statement),
     "speaker label": (label_texts, check_label),
     "corpus rows": (corpus_tables, check_corpus),
     "citations": (citation_texts, check_citations),
+    "search query": (query_texts, check_query),
 }

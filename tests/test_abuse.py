@@ -115,6 +115,37 @@ def test_search_past_its_rate_gets_429_with_retry_after_and_other_clients_do_not
     assert reader.get("/search/help/").status_code == 200
 
 
+SEARCH_SURFACES = ["/search/", "/api/v1/search/", "/search/feed/", "/search/export.csv", "/search/export.json",
+                   "/search/export.jsonl"]
+
+
+@pytest.mark.parametrize("path", SEARCH_SURFACES)
+@override_settings(SEARCH_RATE="3/m")
+def test_every_search_surface_is_rate_limited(path):
+    """Each surface runs the same query on the same engine: past SEARCH_RATE, 429 with Retry-After
+    (JSON on the API), whatever the surface."""
+    reader = Client(REMOTE_ADDR="192.0.2.30")
+    assert [reader.get(path, {"q": "peace"}).status_code != 429 for _ in range(3)] == [True] * 3
+    refused = reader.get(path, {"q": "peace"})
+    assert refused.status_code == 429, path
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    if path.startswith("/api/"):
+        assert refused["Content-Type"] == "application/json"
+        assert refused.json()["detail"].startswith("Too many requests") and refused["Retry-After"] in refused.json()["detail"]
+    else:
+        assert "<h1>Too many requests</h1>" in refused.content.decode()
+    assert Client(REMOTE_ADDR="192.0.2.31").get(path, {"q": "peace"}).status_code != 429
+
+
+@override_settings(SEARCH_RATE="5/m")
+def test_the_search_surfaces_share_one_count_per_client():
+    reader = Client(REMOTE_ADDR="192.0.2.32")
+    statuses = [reader.get(path, {"q": "peace"}).status_code for path in SEARCH_SURFACES]
+    assert [s == 429 for s in statuses] == [False] * 5 + [True]
+    # The alert sign-up keeps its own rate.
+    assert reader.get("/alerts/follow/", {"kind": "search", "target": "peace"}).status_code != 429
+
+
 def test_the_production_file_cache_counts_across_processes_sharing_its_folder(tmp_path):
     """Production's default cache (files, no service): the counters are in the folder, so a
     second cache object on it (as in another gunicorn worker) sees the same count."""

@@ -15,10 +15,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 
+from archive.alerts import service as alerts_service
 from archive.importing import import_paths
 from archive.models import Meeting, Statement, Subscription
 from archive.search import service as search_service
@@ -35,6 +37,13 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[list[str], EmailMessage]] = []
+        self.refused: set[str] = set()  # recipients the server answers 550
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        if address in self.refused:
+            return "550 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.received.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
@@ -301,5 +310,97 @@ def test_a_saved_search_alert(inbox, browser, search_index):
     send_alerts()
     [(_, message)] = inbox.take()
     assert listed_urls(message) == [django_settings.SITE_URL + s.get_absolute_url() for s in expected]
+    send_alerts()
+    assert inbox.take() == []
+
+
+# ------------------------------------------------------------------------------ failures
+
+
+def marks(*emails: str) -> list[int]:
+    return [Subscription.objects.get(email=e, kind="delegation").last_statement_id for e in emails]
+
+
+def test_one_bad_subscription_or_refused_address_does_not_stop_the_others(inbox, browser, search_index):
+    imported("8698")
+    upkeep.rebuild()
+    for email in ("a@example.org", "b@example.org", "c@example.org", "z@example.org"):
+        subscribed(browser, inbox, email, "delegation", "fra")
+    before = Statement.objects.latest("pk").pk
+    # Rows stored before sign-up checked them, or edited in the admin: the search that made Whoosh
+    # raise TimeError on every run, a resolution that is no number, a kind that does not exist.
+    bad = [
+        Subscription.objects.create(email="b@example.org", kind=kind, target=target, confirmed_at=timezone.now(),
+                                    last_statement_id=before)
+        for kind, target in [("search", "peace date:0001"), ("resolution", "abc"), ("bogus", "x")]
+    ]
+    inbox.refused.add("c@example.org")
+    imported("8700")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="4 alert"):
+        call_command("send_alerts", stdout=out, stderr=err)
+    assert sorted(to[0] for to, _ in inbox.take()) == ["a@example.org", "b@example.org", "z@example.org"]
+    upto = Statement.objects.latest("pk").pk
+    assert marks("a@example.org", "b@example.org", "c@example.org", "z@example.org") == [upto, upto, before, upto]
+    for subscription in bad:  # named on stderr, left for the next run
+        assert f"subscription {subscription.pk} of b@example.org ({subscription.kind} {subscription.target!r})" in err.getvalue()
+        subscription.refresh_from_db()
+        assert subscription.last_statement_id == before
+    assert "alerts to c@example.org not sent (SMTPRecipientsRefused" in err.getvalue()
+    assert "; 4 failed (listed on stderr)." in out.getvalue()
+    # The server takes c's mail again: c gets it, once; nobody else gets anything twice.
+    inbox.refused.clear()
+    with pytest.raises(CommandError, match="3 alert"):
+        call_command("send_alerts", stdout=io.StringIO(), stderr=io.StringIO())
+    assert [to for to, _ in inbox.take()] == [["c@example.org"]]
+
+
+def test_overlapping_runs_send_nothing_twice(inbox, browser, monkeypatch):
+    """Two runs at once (a slow run and the next cron): each address's marks are read again under
+    a lock and moved before its message goes, so the second run skips what the first has done."""
+    imported("8698")
+    for email in ("a@example.org", "b@example.org", "c@example.org"):
+        subscribed(browser, inbox, email, "delegation", "fra")
+    imported("8700")
+    send, overlapped = alerts_service._send, []
+
+    def send_while_another_run_starts(*args, **kwargs):
+        send(*args, **kwargs)
+        if not overlapped:  # once: the second run's own messages go as usual
+            overlapped.append("running")
+            overlapped[0] = alerts_service.send_alerts()
+
+    monkeypatch.setattr(alerts_service, "_send", send_while_another_run_starts)
+    first = alerts_service.send_alerts()
+    assert sorted(to[0] for to, _ in inbox.take()) == ["a@example.org", "b@example.org", "c@example.org"]
+    assert first.messages + overlapped[0].messages == 3
+
+
+class Killed(BaseException):
+    """The process dying (SIGKILL, a lost machine): nothing of the run goes on."""
+
+
+def test_a_crash_after_sending_resends_at_most_the_message_in_flight(inbox, browser, monkeypatch):
+    imported("8698")
+    for email in ("a@example.org", "b@example.org", "c@example.org"):
+        subscribed(browser, inbox, email, "delegation", "fra")
+    before = Statement.objects.latest("pk").pk
+    imported("8700")
+    upto = Statement.objects.latest("pk").pk
+    send = alerts_service._send
+
+    def send_then_die_on_b(to, *args, **kwargs):
+        send(to, *args, **kwargs)
+        if to == "b@example.org":
+            raise Killed  # the server has b's message; its transaction never commits
+
+    monkeypatch.setattr(alerts_service, "_send", send_then_die_on_b)
+    with pytest.raises(Killed):
+        alerts_service.send_alerts()
+    assert [to[0] for to, _ in inbox.take()] == ["a@example.org", "b@example.org"]
+    assert marks("a@example.org", "b@example.org", "c@example.org") == [upto, before, before]
+    monkeypatch.undo()
+    send_alerts()
+    assert [to[0] for to, _ in inbox.take()] == ["b@example.org", "c@example.org"]  # b's once more, a's never
     send_alerts()
     assert inbox.take() == []

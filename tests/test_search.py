@@ -7,16 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from html import unescape
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 
 from archive.importing import import_paths
-from archive.models import Citation, Meeting, Speaker, Statement
+from archive.models import Citation, Meeting, Speaker, Statement, Subscription
 from archive.search import service, upkeep
 from archive.search.backend import BUILD_BATCH, ArchiveWhooshBackend, get_backend
+from bench.attack_search import MISSPELT  # forty misspelt words: each once compared with the whole vocabulary
 
 from .conftest import SAMPLE_RECORDS
 
@@ -203,6 +207,34 @@ def test_suggestions_only_when_they_return_hits(indexed):
     assert service.search("Libya Yemen ceasefire sanctions").suggestion is None
 
 
+def test_suggestions_look_words_up_with_the_engines_own_analyzer(indexed):
+    """Whoosh's Porter stem of "international" is not a word of tantivy's (Snowball) index: looked up
+    with the wrong stemmer it seemed unknown and was "corrected" to "internationally"."""
+    assert service.search("international securty").suggestion[0] == "international security"
+
+
+def test_suggestions_are_bounded_in_time_and_in_words_compared(indexed, monkeypatch):
+    from archive.search import spelling
+
+    compared = []
+    distance = spelling.edit_distance
+    monkeypatch.setattr(spelling, "edit_distance", lambda a, b, limit: compared.append(a) or distance(a, b, limit))
+    for q in (MISSPELT, "q" * 300, "internationallyy responsibilitiees counterterorrismm peacebuildingg disarmamentt"):
+        compared.clear()
+        started = time.perf_counter()
+        outcome = service.search(q)
+        assert time.perf_counter() - started < 1.0, q
+        assert outcome.total == 0 and outcome.suggestion is None
+        assert compared == []  # more unknown words than are ever corrected, or a word no misspelling is
+    # A few unknown words are corrected, each compared with the words of its own first letter only.
+    started = time.perf_counter()
+    assert service.search("secrity councl").suggestion[0] == "security council"
+    assert time.perf_counter() - started < 1.0
+    assert set(compared) == {"secrity", "councl"}
+    vocabulary = get_backend().vocabulary()
+    assert len(compared) <= sum(len(vocabulary._words(letter).get(n, ())) for letter in "sc" for n in range(4, 10))
+
+
 # ---------------------------------------------------------------- pages
 
 
@@ -291,9 +323,58 @@ def test_search_within_a_speaker_meeting_resolution_and_country(client, indexed)
 @pytest.mark.parametrize("q", ["", "   ", "x" * 600, '"', "((", "-iran", "country:", "date:2020-99", "*", "OR OR", "a:b:c"])
 def test_bad_queries_get_a_message_not_an_error(client, indexed, q):
     response = client.get("/search/", {"q": q})
-    assert response.status_code == 200
     html = response.content.decode()
-    assert 'class="search-message"' in html or 'class="search-notice"' in html or "statements match" in html
+    if response.status_code == 400:  # a query that cannot be run: the page says why
+        assert 'class="search-message"' in html
+    else:
+        assert response.status_code == 200
+        assert 'class="search-message"' in html or 'class="search-notice"' in html or "statements match" in html
+
+
+ATTACKS = [
+    "(" * 330 + "peace",  # a RecursionError on both engines
+    "date:0999",  # Whoosh's TimeError
+    "year:0001..2020",
+    "peace date:0001",
+    *(f"peace{chr(c)}security" for c in [*range(0x01, 0x09), *range(0x0E, 0x20)]),  # an Atom feed cannot carry them
+]
+SEARCH_SURFACES = ["/search/", "/api/v1/search/", "/search/feed/", "/search/export.csv", "/search/export.json"]
+
+
+@pytest.mark.parametrize("q", ATTACKS)
+def test_queries_an_engine_cannot_run_are_refused_on_every_surface(indexed, q):
+    client = Client(raise_request_exception=False)
+    for path in SEARCH_SURFACES:
+        response = client.get(path, {"q": q})
+        assert response.status_code == 400, (path, q, response.status_code)
+        body = response.content.decode()
+        assert "from 1900 to 2200" in body or "20 deep" in body or "control character" in body, (path, body[:300])
+        if path.startswith("/api/"):
+            assert response.json()["detail"]
+    # The alert form: a form error, nothing stored, nothing sent.
+    assert client.get("/alerts/follow/", {"kind": "search", "target": q}).status_code == 404
+    refused = client.post("/alerts/follow/", {"email": "reader@example.org", "kind": "search", "target": q})
+    assert refused.status_code == 400 and b'class="errorlist' in refused.content
+    assert not Subscription.objects.exists() and mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "kind, target",
+    [
+        ("resolution", "\u00b2"),  # "²".isdigit(), but int("²") fails: a 500
+        ("resolution", "\u0662\u0663"),  # Arabic-Indic digits
+        ("search", "peace\r\nBcc: victim@example.org"),  # stored, then BadHeaderError in the subject
+        ("search", "peace\nsecurity"),
+        ("delegation", "fr\r\na"),
+        ("speaker", "x\x01"),
+    ],
+)
+def test_alert_targets_are_checked_before_anything_is_stored(indexed, kind, target):
+    client = Client(raise_request_exception=False)
+    assert client.get("/alerts/follow/", {"kind": kind, "target": target}).status_code == 404
+    refused = client.post("/alerts/follow/", {"email": "reader@example.org", "kind": kind, "target": target})
+    assert refused.status_code == 400 and b'class="errorlist' in refused.content
+    assert not Subscription.objects.exists() and mail.outbox == []
 
 
 def test_help_page(client):

@@ -113,6 +113,17 @@ def test_date_spans_include_both_ends():
 @pytest.mark.parametrize(
     "text, message",
     [
+        ("(" * 330 + "peace", "more than 20 deep"),  # once a RecursionError (a 500) on every surface
+        ("(" * 21 + "peace", "more than 20 deep"),
+        ("-(" * 25 + "peace", "more than 20 deep"),
+        ("date:0999", "from 1900 to 2200"),  # once Whoosh's TimeError: a year written with three digits
+        ("peace date:0001", "from 1900 to 2200"),
+        ("year:0001..2020", "from 1900 to 2200"),
+        ("peace -(year:0001 OR Syria)", "from 1900 to 2200"),
+        ("date:2020..2201", "from 1900 to 2200"),
+        ("year:1899", "from 1900 to 2200"),
+        *((f"peace{chr(c)}security", "control character") for c in [*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]),
+        ("peace\x7f", "control character"),
         ("", "Type some words"),
         ("   ", "Type some words"),
         ("x" * 501, "limit is 500"),
@@ -124,6 +135,15 @@ def test_date_spans_include_both_ends():
 def test_queries_that_cannot_be_run_say_why(text, message):
     with pytest.raises(ql.QueryError, match=message):
         ql.parse(text)
+
+
+def test_what_the_engines_take_is_still_read():
+    assert tree("(" * 20 + "peace") == Term("peace")
+    assert tree("date:1900..2200") == Filter("date", "1900..2200")
+    assert tree("peace\tsecurity\r\ncouncil") == And((Term("peace"), Term("security"), Term("council")))
+    # An open end is the edge of what can be searched.
+    assert ql.parse_date_span("..2019") == ql.DateSpan(ql.EARLIEST_DATE, date(2019, 12, 31))
+    assert ql.parse_date_span("2019..") == ql.DateSpan(date(2019, 1, 1), ql.LATEST_DATE)
 
 
 def test_malformed_queries_are_repaired_with_a_notice():

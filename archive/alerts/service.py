@@ -5,9 +5,11 @@
   address until that link is followed (``confirm()``).
 * **Once.** Each subscription remembers the highest statement id already considered
   (``last_statement_id``, set to the newest statement when it is confirmed). ``send_alerts()``
-  takes the newest id at its start as the ceiling, lists for every subscription the statements in
-  between, sends one message per address and then moves the marks up to the ceiling: a statement is
-  never listed twice, and what arrives during a run waits for the next.
+  takes the newest id at its start as the ceiling and, address by address in one transaction
+  each, lists for every subscription the statements in between, moves the marks up to the ceiling
+  and sends one message: a statement is never listed twice (a crash re-sends at most the message
+  in flight), and what arrives during a run waits for the next. One subscription or address that
+  fails is reported and skipped; the others are sent.
 * **One-click unsubscribe.** Every message carries a signed link per followed item and one for the
   whole address, and the ``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers (RFC 8058).
 """
@@ -15,14 +17,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
+import re
+import smtplib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +35,7 @@ from django.utils import timezone
 from archive.importing import settled_statement_id
 from archive.models import Delegation, Resolution, Speaker, Statement, Subscription
 from archive.search import query as ql
-from archive.search.matching import MissingIndex, matching_ids
+from archive.search.matching import matching_ids
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ UNSUBSCRIBE_SALT = "archive.alerts.unsubscribe"
 UNSUBSCRIBE_ALL_SALT = "archive.alerts.unsubscribe-all"
 CONFIRM_DAYS = 7
 MAX_LISTED = 50  # statements listed per followed item in one message (then a link to all)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")  # line breaks included: targets go into mail headers
 
 
 class NotFollowable(ValueError):
@@ -55,8 +60,11 @@ class Followed:
 
 
 def followed(kind: str, target: str) -> Followed:
-    """What ``kind``/``target`` stand for; raises NotFollowable."""
+    """What ``kind``/``target`` stand for; raises NotFollowable (before anything is stored: the
+    target goes into mail headers, where a line break is an error)."""
     target = target.strip()
+    if CONTROL_CHARACTERS.search(target):
+        raise NotFollowable("What is followed cannot contain line breaks or other control characters.")
     if kind == "delegation":
         delegation = Delegation.objects.filter(key=target).first()
         if delegation is None:
@@ -69,7 +77,7 @@ def followed(kind: str, target: str) -> Followed:
         return Followed(kind, target, speaker.name, speaker.get_absolute_url())
     if kind == "resolution":
         # A resolution may be followed before any statement cites it (it then has no row yet).
-        if not target.isdigit() or not 0 < int(target) < 100_000:
+        if not re.fullmatch(r"[0-9]{1,5}", target) or int(target) == 0:
             raise NotFollowable(f"{target!r} is not a resolution number.")
         number = int(target)
         resolution = Resolution.objects.filter(number=number).first()
@@ -230,39 +238,54 @@ def _section(subscription: Subscription, ids: list[int]) -> Section:
 
 def send_alerts(*, connection=None) -> AlertRun:
     """One message per address listing what is new for each confirmed subscription since the
-    last run; the marks are moved only after the message is sent. A search subscription whose
-    index is missing is reported in ``failures`` and left for the next run."""
+    last run. Each address is one transaction: its subscriptions are locked and read again, their
+    marks moved, and only then is the message sent, so a crash re-sends at most the message in
+    flight and a run that overlaps another sends nothing twice. A subscription that cannot be worked
+    out (its index missing, a query or a row that cannot be read) and an address the mail server
+    refuses are reported in ``failures``, named, left for the next run, and the rest are sent."""
     run = AlertRun(upto=settled_statement_id())  # no import in flight holds a lower id
-    subscriptions = Subscription.objects.confirmed().filter(last_statement_id__lt=run.upto).order_by("email", "pk")
+    due = Subscription.objects.confirmed().filter(last_statement_id__lt=run.upto)
+    emails = list(due.order_by("email").values_list("email", flat=True).distinct())
     connection = connection or get_connection()
     with connection:
-        for email, group in itertools.groupby(list(subscriptions), key=lambda s: s.email):
-            sections, done = [], []
-            for subscription in group:
-                run.subscriptions += 1
-                try:
-                    ids = new_statement_ids(subscription, run.upto)
-                except (MissingIndex, ql.QueryError) as exc:
-                    run.failures.append(f"subscription {subscription.pk} ({subscription.kind} {subscription.target!r}): {exc}")
-                    continue
-                done.append(subscription.pk)
-                if ids:
-                    sections.append(_section(subscription, ids))
-            sent_at = None
-            if sections:
-                count = sum(s.total for s in sections)
-                context = {"sections": sections, "count": count, "unsubscribe_all_url": unsubscribe_all_url(email)}
-                subject = f"Council archive: {count} new statement{'s' if count != 1 else ''}"
-                _send(email, subject, "alerts/mail/alerts", context, connection=connection,
-                      unsubscribe=unsubscribe_all_url(email))
-                run.messages += 1
-                run.statements += count
-                sent_at = timezone.now()
-            update = {"last_statement_id": run.upto}
-            if sent_at:
-                update["last_sent_at"] = sent_at
-            Subscription.objects.filter(pk__in=done).update(**update)
+        for email in emails:
+            try:
+                with transaction.atomic():
+                    _send_to(email, due.filter(email=email).select_for_update().order_by("pk"), run, connection)
+            except (smtplib.SMTPException, OSError, BadHeaderError) as exc:  # this address only; marks rolled back
+                run.failures.append(f"alerts to {email} not sent ({type(exc).__name__}: {exc}); kept for the next run")
     return run
+
+
+def _send_to(email: str, subscriptions, run: AlertRun, connection) -> None:
+    """The alert for one address (inside its transaction): marks first, then the message."""
+    sections, done = [], []
+    for subscription in subscriptions:
+        run.subscriptions += 1
+        try:
+            with transaction.atomic():  # a failed query leaves the address's transaction usable
+                ids = new_statement_ids(subscription, run.upto)
+        except Exception as exc:  # one subscription's failure, whatever it is, is reported, not everyone's
+            log.exception("alert subscription %s (%s %r) failed", subscription.pk, subscription.kind, subscription.target)
+            run.failures.append(
+                f"subscription {subscription.pk} of {email} ({subscription.kind} {subscription.target!r}): "
+                f"{type(exc).__name__}: {exc}"
+            )
+            continue
+        done.append(subscription.pk)
+        if ids:
+            sections.append(_section(subscription, ids))
+    update = {"last_statement_id": run.upto}
+    if sections:
+        update["last_sent_at"] = timezone.now()
+    Subscription.objects.filter(pk__in=done).update(**update)
+    if sections:
+        count = sum(s.total for s in sections)
+        context = {"sections": sections, "count": count, "unsubscribe_all_url": unsubscribe_all_url(email)}
+        subject = f"Council archive: {count} new statement{'s' if count != 1 else ''}"
+        _send(email, subject, "alerts/mail/alerts", context, connection=connection, unsubscribe=unsubscribe_all_url(email))
+        run.messages += 1
+        run.statements += count
 
 
 def _send(to: str, subject: str, template: str, context: dict, *, connection=None, unsubscribe: str = "") -> None:

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Path, Query, Router
+from ninja.decorators import decorate_view
 
 from archive.models import (
     Citation,
@@ -18,6 +19,7 @@ from archive.models import (
     Speaker,
     Statement,
 )
+from archive.ratelimits import limit_searches
 from archive.search import service
 
 from . import schemas as s
@@ -241,10 +243,11 @@ def citation(
 
 @router.get(
     "/search/",
-    response={200: s.SearchPage, **s.ERRORS, 503: s.Error},
+    response={200: s.SearchPage, **s.ERRORS, 429: s.Error, 503: s.Error},
     url_name="search",
     tags=["search"],
 )
+@decorate_view(limit_searches)
 def search(request: HttpRequest, params: Query[s.SearchParams]):
     """Statements matching a query in the site's search language (see /search/help/): words,
     "phrases", OR, -word, parentheses, country:, speaker:, resolution:, year:, date:, role:,

@@ -142,6 +142,8 @@ class SearchFeed(NamedStatementFeed):
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return super().__call__(request, *args, **kwargs)
+        except ql.QueryError as exc:
+            return plain(f"The query cannot be read: {exc}", status=400)
         except MissingIndex as exc:
             return plain(str(exc), status=503)
 
@@ -161,10 +163,7 @@ class SearchFeed(NamedStatementFeed):
         return search_url("opendata:search-feed", obj)
 
     def items(self, obj: str) -> list[Statement]:
-        try:
-            return statements_in_order(matching_ids(obj, limit=LIMIT))
-        except ql.QueryError as exc:
-            raise Http404(f"The query cannot be read: {exc}") from exc
+        return statements_in_order(matching_ids(obj, limit=LIMIT))  # QueryError: a 400 (__call__)
 
 
 def search_url(name: str, q: str) -> str:

@@ -3,6 +3,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
+from archive.ratelimits import limit_searches
+
 from . import feeds, views
 from .sitemaps import SITEMAPS
 
@@ -15,7 +17,7 @@ urlpatterns = [
     path("organisations/<slug:key>/feed/", feeds.DelegationFeed(), name="organisation-feed"),
     path("speakers/<slug:slug>/feed/", feeds.SpeakerFeed(), name="speaker-feed"),
     path("resolutions/<int:number>/feed/", feeds.ResolutionFeed(), name="resolution-feed"),
-    path("search/feed/", feeds.SearchFeed(), name="search-feed"),
+    path("search/feed/", limit_searches(feeds.SearchFeed()), name="search-feed"),
     re_path(r"^countries/(?P<key>[-\w]+)/statements" + FORMAT, views.delegation_export, name="country-export"),
     re_path(r"^organisations/(?P<key>[-\w]+)/statements" + FORMAT, views.delegation_export, name="organisation-export"),
     re_path(r"^speakers/(?P<slug>[-\w]+)/statements" + FORMAT, views.speaker_export, name="speaker-export"),

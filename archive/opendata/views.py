@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from archive.models import Delegation, Resolution, Speaker, Statement
+from archive.ratelimits import limit_searches
 from archive.search import query as ql
 from archive.search.matching import MissingIndex, matching_ids
 
@@ -44,6 +45,7 @@ def resolution_export(request: HttpRequest, number: int, fmt: str) -> StreamingH
 
 
 @require_GET
+@limit_searches
 def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every statement matching ``q``, oldest first (``sort=newest``: newest first)."""
     q = request.GET.get("q", "").strip()

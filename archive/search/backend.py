@@ -54,6 +54,7 @@ from whoosh.query import Term as WhooshTerm
 
 from . import builds
 from .ranges import WholeDayRanges
+from .spelling import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -482,6 +483,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return None
         searcher = ix.searcher()
         searcher.archive_columns = _Columns(searcher, self.schema)
+        searcher.archive_vocabulary = Vocabulary(functools.partial(_spelling_words, searcher, self.content_field_name))
         _searchers.by_path[path] = (real, searcher)
         return searcher
 
@@ -657,13 +659,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             found.append(result_class(app_label, model_name, stored[DJANGO_ID], score, **extra))
         return {"results": found, "hits": hits, "facets": facet_counts, "spelling_suggestion": None}
 
-    def suggest_words(self, word: str, limit: int = 3) -> list[str]:
-        """Words of the indexed text close to ``word`` (unstemmed), best first."""
+    def unknown_word(self, word: str) -> bool:
+        """Whether ``word``, analysed as this engine indexes the text, matches no statement (a stop
+        word is not unknown: it is never searched for)."""
         searcher = self.searcher()
-        if searcher is None:
-            return []
-        corrector = searcher.corrector(self.content_field_name)
-        return list(corrector.suggest(word.lower(), limit=limit))
+        terms = [t.text for t in TEXT_ANALYZER(word)]
+        return searcher is not None and bool(terms) and searcher.doc_frequency(self.content_field_name, terms[0]) == 0
+
+    def vocabulary(self) -> Vocabulary | None:
+        """The words of the indexed text, unstemmed, for suggestions (None when no index is built)."""
+        searcher = self.searcher()
+        return None if searcher is None else searcher.archive_vocabulary
 
     def doc_count(self) -> int:
         searcher = self.searcher()
@@ -693,6 +699,12 @@ def get_backend() -> ArchiveWhooshBackend:
     if not backend.setup_complete:
         backend.setup()
     return backend
+
+
+def _spelling_words(searcher, fieldname: str, prefix: str) -> list[tuple[str, int]]:
+    """(word, document frequency) of the unstemmed spelling words of ``fieldname`` starting with ``prefix``."""
+    field = searcher.schema[fieldname].spelling_fieldname(fieldname)
+    return [(word.decode(), info.doc_frequency()) for word, info in searcher.reader().iter_prefix(field, prefix)]
 
 
 def _query_string(sq) -> str:

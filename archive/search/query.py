@@ -27,6 +27,15 @@ from haystack.query import SQ
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 40
+MAX_DEPTH = 20  # parentheses inside parentheses: deeper, and parsing or compiling could exhaust the stack
+# The dates a query may name: both engines take them (Whoosh writes a year before 1000 with fewer
+# than four digits and cannot read it back; tantivy keeps 1678-2262); an open end of a range is
+# the edge of this span.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+# Control characters (tab, line feed and carriage return are spaces): no text holds them, an Atom
+# feed cannot carry them, and PostgreSQL refuses NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # field typed in the box -> canonical filter name
 FIELD_ALIASES = {
@@ -230,6 +239,7 @@ class _Parser:
         self.tokens = tokens
         self.i = 0
         self.notices = notices
+        self.depth = 0  # parentheses open around the current token
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -291,7 +301,11 @@ class _Parser:
                 return inner.node
             return Not(inner)
         if t.kind == "lparen":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"That query has parentheses more than {MAX_DEPTH} deep; use fewer.")
             inner = self.or_expr()
+            self.depth -= 1
             closing = self.peek()
             if closing is not None and closing.kind == "rparen":
                 self.take()
@@ -336,6 +350,8 @@ def parse(text: str) -> ParsedQuery:
             f"That query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}. "
             "Search for the most telling words or a short phrase."
         )
+    if CONTROL_CHARACTERS.search(text):
+        raise QueryError("That query has a control character in it; type it again without.")
     notices: list[str] = []
     # "-" glued to a field or a phrase (-country:France, -"rule of law") means NOT
     text = re.sub(r'(^|[\s(])-(?=[A-Za-z]+:|")', r"\1NOT ", text)
@@ -347,7 +363,24 @@ def parse(text: str) -> ParsedQuery:
         raise QueryError(f"That query has more than {MAX_TERMS} words and filters; use fewer.")
     if _only_negative(node):
         raise QueryError("A query cannot only leave things out: add a word or a filter to search for.")
+    for value in _date_values(node):
+        span = parse_date_span(value)
+        if span is not None and (span.start < EARLIEST_DATE or span.end > LATEST_DATE):
+            raise QueryError(
+                f"“{value}”: dates can be searched from {EARLIEST_DATE.year} to {LATEST_DATE.year} only."
+            )
     return ParsedQuery(node, tuple(dict.fromkeys(notices)))
+
+
+def _date_values(node: Node) -> list[str]:
+    """The values of the year: and date: filters anywhere in the tree."""
+    if isinstance(node, Filter):
+        return [node.value] if node.name in ("year", "date") else []
+    if isinstance(node, Not):
+        return _date_values(node.node)
+    if isinstance(node, And | Or):
+        return [v for n in node.nodes for v in _date_values(n)]
+    return []
 
 
 def _count_terms(node: Node) -> int:
@@ -444,8 +477,8 @@ def parse_date_span(text: str) -> DateSpan | None:
     text = text.strip()
     if ".." in text:
         a, b = text.split("..", 1)
-        start = parse_date_bound(a, end=False) if a else date(1945, 1, 1)
-        finish = parse_date_bound(b, end=True) if b else date(9999, 12, 31)
+        start = parse_date_bound(a, end=False) if a else EARLIEST_DATE
+        finish = parse_date_bound(b, end=True) if b else LATEST_DATE
     else:
         start = parse_date_bound(text, end=False)
         finish = parse_date_bound(text, end=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import time
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -14,7 +15,7 @@ from archive.models import ROLE_CHOICES, Delegation, Resolution, Speaker, Statem
 from archive.parsing.delegations import resolve_delegation
 
 from . import query as ql
-from .backend import SUBSTANTIVE_DELEGATIONS, TEXT_ANALYZER, get_backend, snippet
+from .backend import SUBSTANTIVE_DELEGATIONS, get_backend, snippet
 
 PER_PAGE = 20
 FACETS = ("delegation_exact", "year_exact", "role_exact", "resolutions", "language_exact", SUBSTANTIVE_DELEGATIONS)
@@ -207,21 +208,36 @@ def _facets(facets: dict, parsed: ql.ParsedQuery) -> dict[str, list[FacetValue]]
     return {name: values for name, values in out.items() if values}
 
 
+# Suggestions stay cheap whatever the query: at most this many unknown words (more, and the query is
+# no misspelling: no suggestion), each compared with the words of its first letter only
+# (spelling.Vocabulary), and no word after this many seconds have gone by.
+MAX_SUGGESTED_WORDS = 4
+SUGGEST_SECONDS = 0.3
+
+
 def suggest(parsed: ql.ParsedQuery, backend=None) -> tuple[str, int] | None:
     """A corrected query that is known to return hits: misspelt words replaced by close words of the
-    indexed text; unknown country and speaker names by close names in the archive."""
+    indexed text (as the engine in use analyses them); unknown country and speaker names by close
+    names in the archive."""
     backend = backend or get_backend()
-    searcher = backend.searcher()
-    if searcher is None:
+    vocabulary = backend.vocabulary()
+    if vocabulary is None:
         return None
+    unknown = {w for w in parsed.positive_words() if backend.unknown_word(w)}
+    if len(unknown) > MAX_SUGGESTED_WORDS:
+        return None
+    deadline = time.monotonic() + SUGGEST_SECONDS
     changed = False
 
     def fix(node: ql.Node) -> ql.Node:
         nonlocal changed
+        if isinstance(node, ql.And | ql.Or):
+            return type(node)(tuple(fix(n) for n in node.nodes))
+        if time.monotonic() >= deadline:
+            return node
         if isinstance(node, ql.Term):
-            stems = [t.text for t in TEXT_ANALYZER(node.word)]
-            if stems and searcher.doc_frequency(backend.content_field_name, stems[0]) == 0:
-                for candidate in backend.suggest_words(node.word, limit=1):
+            if node.word in unknown:
+                for candidate in vocabulary.close_words(node.word, limit=1):
                     changed = True
                     return ql.Term(candidate)
             return node
@@ -241,8 +257,6 @@ def suggest(parsed: ql.ParsedQuery, backend=None) -> tuple[str, int] | None:
                     changed = True
                     return ql.Filter("speaker", close[0].replace("-", " "))
             return node
-        if isinstance(node, ql.And | ql.Or):
-            return type(node)(tuple(fix(n) for n in node.nodes))
         return node
 
     fixed = fix(parsed.node)

@@ -26,6 +26,7 @@ templates, the query language and the tests do not know which engine runs: both 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -47,6 +48,7 @@ from whoosh.analysis import STOP_WORDS
 
 from .backend import SUBSTANTIVE_DELEGATIONS, ArchiveWhooshBackend
 from .ranges import WholeDayRanges
+from .spelling import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -89,32 +91,15 @@ def words_analyzer() -> tantivy.TextAnalyzer:
 ANALYZER = text_analyzer()
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
 class Searcher:
-    """One tantivy searcher over one state of the index (what ``service.suggest`` asks of it)."""
+    """One tantivy searcher over one state of the index, with its words for suggestions."""
 
     def __init__(self, index: tantivy.Index, path: str, signature: tuple):
         self.index = index
         self.path = path
         self.signature = signature
         self.tantivy = index.searcher()
-
-    def doc_frequency(self, field: str, term: str) -> int:
-        return self.tantivy.doc_freq(field, term)
+        self.vocabulary = Vocabulary(functools.partial(self.tantivy.terms_with_prefix, SPELLING_FIELD))
 
     def doc_count(self) -> int:
         return self.tantivy.num_docs
@@ -601,20 +586,17 @@ class TantivySearchBackend(BaseSearchBackend):
 
     # -- what upkeep and suggestions ask of an engine
 
-    def suggest_words(self, word: str, limit: int = 3) -> list[str]:
-        """Words of the indexed text close to ``word`` (unstemmed; at most two edits), best first."""
+    def unknown_word(self, word: str) -> bool:
+        """Whether ``word``, analysed as this engine indexes the text, matches no statement (a stop
+        word is not unknown: it is never searched for)."""
         searcher = self.searcher()
-        word = word.lower()
-        if searcher is None or not word:
-            return []
-        scored = []
-        for candidate, frequency in searcher.tantivy.terms_with_prefix(SPELLING_FIELD, word[0]):
-            if candidate == word:
-                continue
-            distance = edit_distance(word, candidate, 2)
-            if distance <= 2:
-                scored.append((distance, -frequency, candidate))
-        return [c for _, _, c in sorted(scored)[:limit]]
+        terms = ANALYZER.analyze(word)
+        return searcher is not None and bool(terms) and searcher.tantivy.doc_freq(self.content_field_name, terms[0]) == 0
+
+    def vocabulary(self) -> Vocabulary | None:
+        """The words of the indexed text, unstemmed, for suggestions (None when no index is built)."""
+        searcher = self.searcher()
+        return None if searcher is None else searcher.vocabulary
 
     def doc_count(self) -> int:
         searcher = self.searcher()

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from archive.models import Meeting, Resolution
-from archive.ratelimits import limit
+from archive.ratelimits import limit_searches
 
 from . import charts, service
 from . import query as ql
@@ -45,7 +45,7 @@ def _symbol_redirect(text: str) -> tuple[str | None, str]:
     return settings.OFFICIAL_DOCUMENT_URL.format(symbol=target.symbol), ""
 
 
-@limit("search", "SEARCH_RATE")
+@limit_searches
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     within = [f"{name}:{ql._quote(v.strip())}" for name in WITHIN_PARAMS for v in request.GET.getlist(name) if v.strip()]
@@ -90,7 +90,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if outcome.suggestion:
             context["suggestion_url"] = _url(outcome.suggestion[0], sort=outcome.sort)
         context["names"] = service.names_matching(parsed)
-    return render(request, "search/search.html", context)
+    return render(request, "search/search.html", context, status=400 if outcome.error else 200)
 
 
 def search_help(request: HttpRequest) -> HttpResponse:

@@ -17,12 +17,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         forgotten = service.forget_unconfirmed()
         run = service.send_alerts()
+        failed = f"; {len(run.failures)} failed (listed on stderr)" if run.failures else ""
         self.stdout.write(
             f"Sent {run.messages} message{'s' if run.messages != 1 else ''} listing {run.statements} statement"
             f"{'s' if run.statements != 1 else ''} ({run.subscriptions} subscriptions considered, statements up to "
-            f"id {run.upto}); {forgotten} unconfirmed sign-up{'s' if forgotten != 1 else ''} forgotten."
+            f"id {run.upto}); {forgotten} unconfirmed sign-up{'s' if forgotten != 1 else ''} forgotten{failed}."
         )
         for failure in run.failures:
             self.stderr.write(failure)
         if run.failures:
-            raise CommandError(f"{len(run.failures)} alert(s) could not be worked out; they are kept for the next run")
+            raise CommandError(
+                f"{len(run.failures)} alert(s) could not be worked out or sent; the others were sent, "
+                "these are kept for the next run"
+            )
