@@ -26,14 +26,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.hostile import MISSPELT  # noqa: E402
+
 ENGINES = ("whoosh", "tantivy")
-MISSPELT = (
-    "securty humanitarain ceasfire sanctons resolutoin councel memebr stetes internatonal peacekeepng "
-    "delegaton presidnt secretry generel asembly violance refugess terorism elecions negotiatons "
-    "agrement protecton civlians accountabilty reconcilation stabilty developement assistence "
-    "cooperaton comittee mandat extenson obsevers monitorng withdrawl disarmamant implementaton "
-    "transiton governmnet"
-)
 QUERIES = {
     "40 misspelt words (API)": ("/api/v1/search/", MISSPELT),
     "40 misspelt words (page)": ("/search/", MISSPELT),

@@ -79,14 +79,6 @@ SEARCHES = [
 ]
 
 
-# The attack of the hostile-traffic review: 40 misspelt words in one query.
-MISSPELT = (
-    "securty humanitarain ceasfire resolutoin sanctoins peacekeping counciel delegatoin negotiatoins "
-    "ambasador terorism civillians protecton humanitrian acess violance electoins transistion politcal "
-    "stabilty reconcilation refugess displacment assitance goverment sovereignity teritorial integrety "
-    "mandat implementaton comitment dialouge cooperaton internatonal comunity agrement monitering "
-    "verificaton disarmanent nuclaer proliferaton"
-)
 ATTACK_TARGET_S = 1.0
 
 
@@ -95,6 +87,8 @@ def attack(base: str, clients: int = 4) -> bool:
     import threading
     import urllib.error
     import urllib.parse
+
+    from tests.hostile import MISSPELT  # the attack of the hostile-traffic review
 
     url = f"{base}/api/v1/search/?" + urllib.parse.urlencode({"q": MISSPELT})
     searches: list[tuple[float, int]] = []

@@ -20,9 +20,9 @@ from archive.importing import import_paths
 from archive.models import Citation, Meeting, Speaker, Statement, Subscription
 from archive.search import service, upkeep
 from archive.search.backend import BUILD_BATCH, ArchiveWhooshBackend, get_backend
-from bench.attack_search import MISSPELT  # forty misspelt words: each once compared with the whole vocabulary
 
 from .conftest import SAMPLE_RECORDS
+from .hostile import MISSPELT  # forty misspelt words: each once compared with the whole vocabulary
 
 
 @pytest.fixture(scope="module")
