@@ -3,10 +3,15 @@
 from django.db import migrations, models
 
 
+def chrono_key(date, number, resumption, order):
+    """The sort key as it was defined when this migration was written (archive.models.chrono_key):
+    frozen here, so that a later change to the live rule cannot change what this migration does."""
+    day = date.year * 10000 + date.month * 100 + date.day if date else 0
+    return ((day * 100000 + (number or 0) % 100000) * 10 + (resumption or 0) % 10) * 10000 + order % 10000
+
+
 def backfill(apps, schema_editor):
     """Fill the sort key of statements imported before it existed."""
-    from archive.models import chrono_key
-
     Statement = apps.get_model("archive", "Statement")
     batch = []
     for st in Statement.objects.select_related("meeting").only(
