@@ -328,12 +328,6 @@ class Statement(models.Model):
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
 
-    def linked_paragraphs(self):
-        """Paragraphs as escaped HTML with each citation linked (uses prefetched citations)."""
-        from .rendering import linked_paragraphs
-
-        return linked_paragraphs(self.text, self.citations.all())
-
     @property
     def printed_name(self) -> str:
         """The speaker's name as this record prints it ("Mrs. Gueguen"; the President's from the cover)."""
@@ -414,12 +408,6 @@ class Resolution(models.Model):
     def official_url(self) -> str:
         return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.symbol.replace(" ", ""))
 
-    def linked_paragraphs(self):
-        """(anchor, html) for each line of the text, the resolutions it cites linked and the
-        operative paragraphs anchored (#op27)."""
-        from .rendering import numbered_paragraphs
-
-        return numbered_paragraphs(self.text, self.references.all())
 
 
 class CitationQuerySet(models.QuerySet):

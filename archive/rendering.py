@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Citation
+
+class Citation(Protocol):
+    """What rendering needs of a citation: a statement's ``models.Citation`` or a resolution's
+    ``models.ResolutionReference`` (this module does not import the models: they do not import it)."""
+
+    start: int
+    end: int
+    number: int
+    paragraphs: list[str]
+    year_conflict: bool
+    resolution_id: int | None
 
 SENTENCE_END = re.compile(r"[.!?;][”\"’)]*\s")
 

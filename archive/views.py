@@ -25,7 +25,7 @@ from .models import (
     StatementAlias,
     StatementFlag,
 )
-from .rendering import citing_sentence, membership_rows
+from .rendering import citing_sentence, membership_rows, numbered_paragraphs
 from .stats import cached, summary_version
 
 PAGE_SIZE = 25
@@ -381,7 +381,7 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "cited_by": ResolutionReference.objects.filter(cited=resolution)
         .select_related("citing")
         .order_by("citing__number"),
-        "paragraphs": resolution.linked_paragraphs() if resolution.text else [],
+        "paragraphs": numbered_paragraphs(resolution.text, resolution.references.all()) if resolution.text else [],
         "vote_grid": _vote_grid(resolution.vote),
         "explanations": explanations,
         "summary_version": summary_version(),
