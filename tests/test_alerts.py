@@ -404,3 +404,28 @@ def test_a_crash_after_sending_resends_at_most_the_message_in_flight(inbox, brow
     assert [to[0] for to, _ in inbox.take()] == ["b@example.org", "c@example.org"]  # b's once more, a's never
     send_alerts()
     assert inbox.take() == []
+
+
+def test_a_search_alert_waits_for_statements_the_index_does_not_hold_yet(inbox, browser, search_index, monkeypatch):
+    """Statements committed but not yet indexed (the import's index update skipped while the index
+    was busy, or not reached before a crash) are not passed over: the saved search's mark stays
+    below them until the index holds them, and the run that follows lists them."""
+    imported("8698")
+    upkeep.rebuild()
+    q = "humanitarian country:France"
+    subscribed(browser, inbox, READER, "search", q)
+    monkeypatch.setattr(upkeep, "index_meetings", lambda ids: 0)  # the index update is skipped
+    new = {s.pk for s in imported("8700")}
+    monkeypatch.undo()
+    report = send_alerts()
+    assert inbox.take() == []
+    assert "not yet in the search index" in report
+    assert Subscription.objects.get(email=READER).last_statement_id < min(new)
+    upkeep.repair()  # what the documented recovery does
+    send_alerts()
+    [(_, message)] = inbox.take()
+    expected = [pk for pk in alerts_service.matching_ids(q, newest_first=False) if pk in new]
+    assert expected
+    assert listed_urls(message) == [
+        django_settings.SITE_URL + s.get_absolute_url() for s in Statement.objects.filter(pk__in=expected).order_by("chrono")
+    ]

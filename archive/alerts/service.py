@@ -9,7 +9,9 @@
   each, lists for every subscription the statements in between, moves the marks up to the ceiling
   and sends one message: a statement is never listed twice (a crash re-sends at most the message
   in flight), and what arrives during a run waits for the next. One subscription or address that
-  fails is reported and skipped; the others are sent.
+  fails is reported and skipped; the others are sent. A saved search is matched in the index, so
+  its mark stops below the first statement the index does not hold yet (an import's index update
+  skipped or killed): such statements wait, and are listed once the index has them.
 * **One-click unsubscribe.** Every message carries a signed link per followed item and one for the
   whole address, and the ``List-Unsubscribe`` / ``List-Unsubscribe-Post`` headers (RFC 8058).
 """
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -226,6 +228,26 @@ class AlertRun:
     messages: int = 0
     statements: int = 0
     failures: list[str] = field(default_factory=list)
+    search_upto: int = 0  # saved searches: below the first statement the index does not hold yet
+    not_indexed: int = 0  # statements committed but not in the index yet (they wait)
+
+    def ceiling(self, subscription: Subscription) -> int:
+        return self.search_upto if subscription.kind == "search" else self.upto
+
+
+def indexed_ceiling(after: int, upto: int) -> tuple[int, int]:
+    """(the highest id up to which every statement after ``after`` is in the search index,
+    how many after it are not). A saved search is matched in the index, which an import updates
+    after its meetings commit (or not at all, when the index was busy or the import was killed):
+    its mark must not pass a statement the index does not hold yet, or that statement is never sent."""
+    from archive.search.backend import get_backend
+
+    pending = list(Statement.objects.filter(pk__gt=after, pk__lte=upto).order_by("pk").values_list("pk", flat=True))
+    if not pending:
+        return upto, 0
+    indexed = get_backend().indexed_stamps()
+    missing = [pk for pk in pending if str(pk) not in indexed]
+    return (missing[0] - 1 if missing else upto), len(missing)
 
 
 def _section(subscription: Subscription, ids: list[int]) -> Section:
@@ -245,6 +267,10 @@ def send_alerts(*, connection=None) -> AlertRun:
     refuses are reported in ``failures``, named, left for the next run, and the rest are sent."""
     run = AlertRun(upto=settled_statement_id())  # no import in flight holds a lower id
     due = Subscription.objects.confirmed().filter(last_statement_id__lt=run.upto)
+    lowest_search_mark = due.filter(kind="search").aggregate(low=Min("last_statement_id"))["low"]
+    run.search_upto = run.upto
+    if lowest_search_mark is not None:
+        run.search_upto, run.not_indexed = indexed_ceiling(lowest_search_mark, run.upto)
     emails = list(due.order_by("email").values_list("email", flat=True).distinct())
     connection = connection or get_connection()
     with connection:
@@ -264,7 +290,7 @@ def _send_to(email: str, subscriptions, run: AlertRun, connection) -> None:
         run.subscriptions += 1
         try:
             with transaction.atomic():  # a failed query leaves the address's transaction usable
-                ids = new_statement_ids(subscription, run.upto)
+                ids = new_statement_ids(subscription, run.ceiling(subscription))
         except Exception as exc:  # one subscription's failure, whatever it is, is reported, not everyone's
             log.exception("alert subscription %s (%s %r) failed", subscription.pk, subscription.kind, subscription.target)
             run.failures.append(
@@ -272,13 +298,15 @@ def _send_to(email: str, subscriptions, run: AlertRun, connection) -> None:
                 f"{type(exc).__name__}: {exc}"
             )
             continue
-        done.append(subscription.pk)
+        done.append(subscription)
         if ids:
             sections.append(_section(subscription, ids))
-    update = {"last_statement_id": run.upto}
-    if sections:
-        update["last_sent_at"] = timezone.now()
-    Subscription.objects.filter(pk__in=done).update(**update)
+    now = timezone.now()
+    for subscription in done:
+        subscription.last_statement_id = max(subscription.last_statement_id, run.ceiling(subscription))
+        if sections:
+            subscription.last_sent_at = now
+    Subscription.objects.bulk_update(done, ["last_statement_id", "last_sent_at"])
     if sections:
         count = sum(s.total for s in sections)
         context = {"sections": sections, "count": count, "unsubscribe_all_url": unsubscribe_all_url(email)}

@@ -23,6 +23,12 @@ class Command(BaseCommand):
             f"{'s' if run.statements != 1 else ''} ({run.subscriptions} subscriptions considered, statements up to "
             f"id {run.upto}); {forgotten} unconfirmed sign-up{'s' if forgotten != 1 else ''} forgotten{failed}."
         )
+        if run.not_indexed:
+            self.stdout.write(
+                f"{run.not_indexed} statement{'s are' if run.not_indexed != 1 else ' is'} not yet in the search index: "
+                f"saved searches stop before id {run.search_upto + 1} and list them once they are "
+                "(manage.py repair_search_index brings the index up to date)."
+            )
         for failure in run.failures:
             self.stderr.write(failure)
         if run.failures:
