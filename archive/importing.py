@@ -47,9 +47,36 @@ from .models import (
 PARSER_VERSION = "2"
 RECORD_SUFFIXES = (".pdf", ".txt", ".gz")
 HONORIFIC_WORDS = {
-    "mr.", "mrs.", "ms.", "miss", "mx.", "dr.", "sir", "dame", "lord", "lady", "sheikh", "sheikha",
-    "his", "her", "excellency", "archbishop", "cardinal", "prince", "princess", "king", "queen",
-    "baroness", "baron", "professor", "prof.", "judge", "monsignor", "bishop", "father", "sister",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "miss",
+    "mx.",
+    "dr.",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "sheikh",
+    "sheikha",
+    "his",
+    "her",
+    "excellency",
+    "archbishop",
+    "cardinal",
+    "prince",
+    "princess",
+    "king",
+    "queen",
+    "baroness",
+    "baron",
+    "professor",
+    "prof.",
+    "judge",
+    "monsignor",
+    "bishop",
+    "father",
+    "sister",
 }
 
 
@@ -141,9 +168,7 @@ class Writer:
         rows = []
         for c in citations:
             resolution = self.resolution(c.number, c.year)
-            conflict = bool(
-                resolution.text_in_archive and resolution.year and c.year and c.year != resolution.year
-            )
+            conflict = bool(resolution.text_in_archive and resolution.year and c.year and c.year != resolution.year)
             rows.append(
                 Citation(
                     statement=statement,
@@ -242,14 +267,19 @@ class Writer:
             .first()
         )
         count = len(parsed.statements)
+        touched = Touched()
         if existing is not None:
             if SOURCE_RANK[existing.source_kind] > SOURCE_RANK[parsed.source_kind]:
                 return MeetingOutcome(
-                    title, "skipped", 0, parsed.source_kind,
+                    title,
+                    "skipped",
+                    0,
+                    parsed.source_kind,
                     f"kept {existing.source_kind} {existing.source_name} over {parsed.source_kind} {parsed.source_name}",
                 )
             if existing.source_checksum == checksum:
                 return MeetingOutcome(title, "unchanged", 0, parsed.source_kind)
+            touched.add(existing)
         presidency = self.delegation(parsed.presidency)
         fields = {
             "number": parsed.number,
@@ -299,6 +329,8 @@ class Writer:
         self._write_adoptions(meeting, parsed)
         apply_corrections(meeting)
         flag_statements(Statement.objects.filter(meeting=meeting))
+        touched.add(meeting)
+        touched.refresh()
         return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note)
 
     @staticmethod
@@ -353,7 +385,9 @@ class Writer:
         presidency = meeting.presidency
         if presidency is not None and presidency.pk not in seen:
             seats.append(
-                CouncilSeat(meeting=meeting, delegation=presidency, representative=parsed.president or "", is_president=True)
+                CouncilSeat(
+                    meeting=meeting, delegation=presidency, representative=parsed.president or "", is_president=True
+                )
             )
         elif presidency is not None:
             for seat in seats:
@@ -409,6 +443,37 @@ class Writer:
         for s in parsed.statements:
             rows.extend(self.citation_rows(by_order[s.order], s.citations))
         Citation.objects.bulk_create(rows, batch_size=1000)
+
+
+class Touched:
+    """The delegations, years, speakers and resolutions a meeting names, before and after it is
+    written: their stored counts are recomputed in the meeting's own transaction."""
+
+    def __init__(self) -> None:
+        self.delegations: set[int] = set()
+        self.years: set[int] = set()
+        self.speakers: set[int] = set()
+        self.resolutions: set[int] = set()
+
+    def add(self, meeting: Meeting) -> None:
+        statements = Statement.objects.filter(meeting=meeting)
+        self.delegations.update(statements.filter(delegation__isnull=False).values_list("delegation_id", flat=True))
+        self.delegations.update(CouncilSeat.objects.filter(meeting=meeting).values_list("delegation_id", flat=True))
+        self.speakers.update(statements.filter(speaker__isnull=False).values_list("speaker_id", flat=True))
+        self.resolutions.update(
+            Citation.objects.filter(statement__meeting=meeting, resolution__isnull=False).values_list(
+                "resolution_id", flat=True
+            )
+        )
+        if meeting.date is not None:
+            self.years.add(meeting.date.year)
+
+    def refresh(self) -> None:
+        from .stats import refresh_summaries
+
+        refresh_summaries(
+            delegations=self.delegations, years=self.years, speakers=self.speakers, resolutions=self.resolutions
+        )
 
 
 # --------------------------------------------------------------------------- sources
@@ -611,10 +676,13 @@ def _import_paths(
 
 
 def _refresh(summary: ImportSummary) -> None:
-    if not summary.dry_run and any(o.action in ("created", "replaced") for o in summary.outcomes):
+    """Every count checked against the rows at the end of a run, even one that changed nothing:
+    each meeting keeps its own counts in step, and this heals what anything else left (a database
+    from before that, a hand edit)."""
+    if not summary.dry_run:
         from .stats import refresh_summaries
 
-        refresh_summaries()
+        refresh_summaries(new_version=False)
 
 
 # --------------------------------------------------------------------------- resolutions

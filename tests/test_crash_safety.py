@@ -24,11 +24,18 @@ import pytest
 
 from .conftest import ROOT, parsed, require_shared
 
-RECORDS = ["S_PV.8698_E.txt", "S_PV.8700_E.txt", "S_PV.8702_E.txt", "S_PV.8703_E.txt", "S_PV.8707_E.txt",
-           "S_PV.8708_E.txt"]
+RECORDS = [
+    "S_PV.8698_E.txt",
+    "S_PV.8700_E.txt",
+    "S_PV.8702_E.txt",
+    "S_PV.8703_E.txt",
+    "S_PV.8707_E.txt",
+    "S_PV.8708_E.txt",
+]
 KILL_POINTS = int(os.environ.get("KILL_POINTS", "3"))
 
-# Read back by a subprocess: each meeting's stored statement count, its statement and citation rows;
+# Read back by a subprocess: how many stored counts (delegations, speakers, resolutions, years)
+# disagree with the rows; each meeting's stored statement count, its statement and citation rows;
 # then the repair command, and what a second (dry) repair and the index itself say afterwards.
 CHECK = """
 import io, json
@@ -36,6 +43,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from archive.models import Citation, Meeting, Statement
 from archive.search.backend import get_backend
+from archive.stats import refresh_summaries
+stale_counts = refresh_summaries(new_version=False)  # stored counts the rows contradict
 rows = dict(Statement.objects.values_list("meeting__slug").annotate(n=Count("id")))
 cites = dict(Citation.objects.values_list("statement__meeting__slug").annotate(n=Count("id")))
 meetings = {m.slug: [m.statement_count, rows.get(m.slug, 0), cites.get(m.slug, 0)] for m in Meeting.objects.all()}
@@ -45,7 +54,7 @@ call_command("repair_search_index", stdout=repair)
 call_command("repair_search_index", "--dry-run", stdout=dry)
 indexed = sorted(get_backend().indexed_stamps())
 ids = sorted(str(pk) for pk in Statement.objects.values_list("pk", flat=True))
-print(json.dumps({"meetings": meetings, "index_matched_before": sorted(before) == ids,
+print(json.dumps({"meetings": meetings, "stale_counts": stale_counts, "index_matched_before": sorted(before) == ids,
                   "repair": repair.getvalue(), "dry": dry.getvalue(), "index_is_db": indexed == ids}))
 """
 RESET = """
@@ -84,8 +93,9 @@ def crash_env(tmp_path):
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -119,19 +129,22 @@ def test_killed_import_leaves_meetings_whole_or_absent_and_index_repairable(cras
     duration = time.monotonic() - started
     whole = state(crash_env, then_reset=True)
     assert whole["meetings"] == expected and whole["index_matched_before"] and whole["index_is_db"]
+    assert whole["stale_counts"] == 0
 
     rng = random.Random(8)
     seen = []
     for point in range(KILL_POINTS):
         delay = duration * (point + rng.random()) / KILL_POINTS  # spread over the whole run
-        process = subprocess.Popen(import_command(paths), env=crash_env, cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            import_command(paths), env=crash_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         killed = process.wait(timeout=60) == -signal.SIGKILL
         after = state(crash_env, then_reset=point < KILL_POINTS - 1)  # the last one is left for the re-import
         for slug, counts in after["meetings"].items():
             assert counts == expected[slug], f"kill after {delay:.2f}s: {slug} is partial: {counts} != {expected[slug]}"
+        assert after["stale_counts"] == 0, f"kill after {delay:.2f}s: {after['stale_counts']} stored counts stale"
         assert after["index_is_db"], f"kill after {delay:.2f}s: {after['repair']} / {after['dry']}"
         assert " 0 missing, 0 stale and 0 orphaned" in after["dry"], after["dry"]
         seen.append((round(delay, 2), killed, len(after["meetings"]), after["index_matched_before"]))
