@@ -9,11 +9,15 @@ PDF > text > corpus > single statement.
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import hashlib
 import json
+import logging
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from archive.parsing.delegations import resolve_delegation
 
 from .models import (
     SOURCE_RANK,
+    ArchiveState,
     Citation,
     Correction,
     CouncilSeat,
@@ -44,6 +49,7 @@ from .models import (
     chrono_key,
 )
 
+logger = logging.getLogger(__name__)
 PARSER_VERSION = "2"
 RECORD_SUFFIXES = (".pdf", ".txt", ".gz")
 HONORIFIC_WORDS = {
@@ -126,6 +132,73 @@ def settled_statement_id() -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STATEMENT_WRITES_LOCK])
         return Statement.objects.aggregate(top=Max("pk"))["top"] or 0
+
+
+# One import at a time (import_records, fetch_records, load_resolutions, relink_citations): two at
+# once each created the speakers the other was creating (Mr. Dang as dang-vnm and dang-vnm-2) and,
+# on PostgreSQL, one died on a unique meeting slug. The second waits for the first, having said
+# which run holds the lock. PostgreSQL: a session advisory lock. SQLite: an flock on a file beside
+# the database (a database in memory is one process's own: nothing to lock).
+IMPORT_LOCK = 0x5C_A2C2
+IMPORT_LOCK_HOLDER = "import_lock_holder"
+_lock_depth = 0
+
+
+@contextmanager
+def import_lock(command: str, arguments: Iterable[str] = ()):
+    """Hold the archive's import lock for the block (or the decorated call), waiting for another
+    run that holds it; which run that is goes to the log (stderr) first. Re-entrant in a process."""
+    global _lock_depth
+    if _lock_depth:
+        _lock_depth += 1
+        try:
+            yield
+        finally:
+            _lock_depth -= 1
+        return
+    with _vendor_lock():
+        holder = f"pid {os.getpid()}: {command} {' '.join(arguments)}"[:150] + f", since {timezone.now():%H:%M:%S} UTC"
+        ArchiveState.objects.update_or_create(key=IMPORT_LOCK_HOLDER, defaults={"value": holder})
+        _lock_depth = 1
+        try:
+            yield
+        finally:
+            _lock_depth = 0
+
+
+def _waiting() -> None:
+    holder = ArchiveState.objects.filter(key=IMPORT_LOCK_HOLDER).values_list("value", flat=True).first()
+    logger.warning("another import holds the import lock (%s); waiting for it to finish", holder or "unknown run")
+
+
+@contextmanager
+def _vendor_lock():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK])
+            if not cursor.fetchone()[0]:
+                _waiting()
+                cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+        return
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor != "sqlite" or name == ":memory:" or "mode=memory" in name:
+        yield
+        return
+    with open(f"{name}.import-lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _waiting()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def meeting_checksum(parsed: ParsedMeeting) -> str:
@@ -553,12 +626,22 @@ def parse_sources(
 
 
 def import_paths(
-    paths: Iterable[str], *, dry_run: bool = False, command: str = "import_records", **options
+    paths: Iterable[str],
+    *,
+    dry_run: bool = False,
+    command: str = "import_records",
+    **options,
 ) -> ImportSummary:
     """Import everything under ``paths``, then bring the search index up to date for the meetings
     written (each meeting's own transaction is already committed; no index yet: nothing to do).
-    The run is recorded (ImportRun) with what it did, its warnings and errors."""
+    The run is recorded (ImportRun) with what it did, its warnings and errors. One run at a time:
+    another holding the import lock is waited for."""
     paths = list(paths)
+    with import_lock(command, paths):
+        return _locked_import_paths(paths, dry_run=dry_run, command=command, **options)
+
+
+def _locked_import_paths(paths: list[str], *, dry_run: bool, command: str, **options) -> ImportSummary:
     started = timezone.now()
     run = ImportRun.objects.create(command=command, arguments=paths, started_at=started, dry_run=dry_run)
     summary = None
@@ -710,6 +793,7 @@ def resolution_files(paths: Iterable[str]) -> list[Path]:
     return files
 
 
+@import_lock("load_resolutions")
 def import_resolutions(
     paths: Iterable[str], *, keep_going: bool = False, progress: Callable[[int, str], None] | None = None
 ) -> ResolutionSummary:
@@ -768,6 +852,7 @@ def import_resolutions(
     return summary
 
 
+@import_lock("relink_citations")
 def relink_citations(*, refind: bool = False) -> dict[str, int]:
     """Link every stored citation to the registry again, from its stored number and year.
 

@@ -155,3 +155,73 @@ def test_killed_import_leaves_meetings_whole_or_absent_and_index_repairable(cras
     assert final["meetings"] == expected and final["index_matched_before"] and final["index_is_db"]
     print(f"\nimport {duration:.2f}s; kills (delay s, killed, meetings stored, index already in step): {seen}")
     assert any(killed for _, killed, _, _ in seen), "no run was killed before it finished"
+
+
+# --------------------------------------------------------------------------- two imports at once
+
+SPEAKERS = """
+import json
+from archive.models import Speaker
+print(json.dumps(sorted(Speaker.objects.values_list("slug", "surname_key", "delegation__key", "statement_count"))))
+"""
+HOLD = """
+import sys
+from archive.importing import import_lock
+with import_lock("holder-test", ["somewhere"]):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def speakers(env: dict[str, str]) -> list:
+    lines = manage(env, "shell", "--command", SPEAKERS).splitlines()
+    return json.loads(next(line for line in reversed(lines) if line.startswith("[")))
+
+
+def test_two_imports_of_one_folder_at_once_make_each_speaker_once(crash_env):
+    """Two `import_records` of the same records at once made Mr. Dang twice (dang-vnm, dang-vnm-2) on
+    SQLite and killed the second run with an IntegrityError on PostgreSQL: they now take turns."""
+    folder = require_shared() / "meetings" / "text"
+    paths = [str(folder / name) for name in RECORDS]
+    manage(crash_env, *import_command(paths)[2:])
+    alone = speakers(crash_env)
+    assert any(slug == "dang-vnm" for slug, *_ in alone)
+    manage(crash_env, "shell", "--command", RESET)
+
+    runs = [  # one in each order, so that both soon meet a speaker the other is creating (Mr. Dang presides)
+        subprocess.Popen(import_command(order), env=crash_env, cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for order in (paths, paths[::-1])
+    ]  # fmt: skip
+    outputs = [run.communicate(timeout=300) for run in runs]
+    for run, (_, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, err[-3000:]
+    assert speakers(crash_env) == alone
+    assert sorted(out.splitlines()[-2][:31] for out, _ in outputs) == [
+        "Meetings: 0 created, 0 replaced",
+        "Meetings: 6 created, 0 replaced",
+    ]
+    assert state(crash_env)["stale_counts"] == 0
+
+
+def test_an_import_waits_for_the_run_holding_the_lock_and_names_it(crash_env):
+    import queue
+    import threading
+
+    folder = require_shared() / "meetings" / "text"
+    holder = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "shell", "--command", HOLD], env=crash_env,
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert any(line.strip() == "held" for line in holder.stdout)
+        second = subprocess.Popen(import_command([str(folder / RECORDS[0])]), env=crash_env, cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in second.stderr], daemon=True).start()
+        said = lines.get(timeout=120)
+        assert "another import holds the import lock (pid" in said and "holder-test somewhere" in said, said
+        time.sleep(1)
+        assert second.poll() is None  # still waiting
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert second.wait(timeout=300) == 0
+    assert "Meetings: 1 created" in second.stdout.read()

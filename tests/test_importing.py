@@ -235,3 +235,47 @@ def test_reimport_of_a_changed_meeting_moves_its_counts(unsc_2020, tmp_path, mon
     monkeypatch.setattr("archive.importing._refresh", lambda summary: None)  # only the meetings' own work
     assert import_paths([str(PDF_8700)]).outcomes[0].action == "replaced"
     assert stored_counts() == counts_from_rows()
+
+
+def test_one_speaker_per_surname_and_delegation_is_a_database_rule():
+    from django.db import IntegrityError, transaction
+
+    france = Delegation.objects.create(key="fra", name="France", short_name="France", kind="state")
+    Speaker.objects.create(slug="dang-fra", name="Mr. Dang", surname_key="dang", delegation=france)
+    Speaker.objects.create(slug="dang", name="Mr. Dang", surname_key="dang", delegation=None)
+    for delegation in (france, None):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Speaker.objects.create(slug="dang-2", name="Mr. Dang", surname_key="dang", delegation=delegation)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_merges_the_speakers_two_imports_at_once_made():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", "0009_subscriptions")])
+    old = executor.loader.project_state([("archive", "0009_subscriptions")]).apps
+    OldDelegation, OldSpeaker = old.get_model("archive", "Delegation"), old.get_model("archive", "Speaker")
+    OldName, OldMeeting = old.get_model("archive", "SpeakerName"), old.get_model("archive", "Meeting")
+    OldStatement = old.get_model("archive", "Statement")
+    vnm = OldDelegation.objects.create(key="vnm", name="Viet Nam", short_name="Viet Nam", kind="state")
+    first = OldSpeaker.objects.create(slug="dang-vnm", name="Mr. Dang", surname_key="dang", delegation=vnm)
+    second = OldSpeaker.objects.create(slug="dang-vnm-2", name="Mr. Dang Dinh Quy", surname_key="dang", delegation=vnm)
+    OldName.objects.create(speaker=first, name="Mr. Dang")
+    OldName.objects.create(speaker=second, name="Mr. Dang")
+    OldName.objects.create(speaker=second, name="Mr. Dang Dinh Quy")
+    meeting = OldMeeting.objects.create(
+        symbol="S/PV.8700", slug="8700", date=dt.date(2020, 1, 9), source_kind="pdf", source_name="x",
+        source_checksum="x", imported_at=dt.datetime(2020, 1, 9, tzinfo=dt.UTC),
+    )  # fmt: skip
+    for order, speaker in enumerate([first, second, second], start=1):
+        OldStatement.objects.create(
+            meeting=meeting, order=order, speaker=speaker, speaker_label="The President", role="president",
+            text="...", chrono=f"{order:04d}",
+        )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    (dang,) = Speaker.objects.all()
+    assert dang.slug == "dang-vnm" and dang.name == "Mr. Dang Dinh Quy"
+    assert dang.statements.count() == 3
+    assert sorted(dang.names.values_list("name", flat=True)) == ["Mr. Dang", "Mr. Dang Dinh Quy"]
