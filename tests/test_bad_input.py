@@ -230,3 +230,50 @@ def test_a_pdf_that_takes_too_long_is_stopped_with_its_name(monkeypatch):
     monkeypatch.setattr("archive.parsing.pdf.MAX_PDF_SECONDS", 0.0)
     with pytest.raises(ParseError, match=r"S_PV\.8700_E\.pdf: reading took over 0 s \(stopped at page 1 of 12\)"):
         parse_path(PDF_8700)
+
+
+# --------------------------------------------------------------------------- control characters
+
+CONTROL = "".join(chr(c) for c in [*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]) + "\ufffe\uffff"
+
+
+def controlled_record(path: Path) -> dict:
+    lines = record_text("S_PV.8700_E.txt").decode("utf-8").split("\n")
+    lines[80] = lines[80].replace("In accordance", "In\x01 accordance\x1f\x7f" + CONTROL)  # the President's first words
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return {"feeds": ["/countries/vnm/feed/", "/speakers/dang-vnm/feed/"]}
+
+
+def controlled_statement(path: Path) -> dict:
+    text = (Path(__file__).parent / "fixtures" / "seeds" / "000_b358dbdd33e14572.txt").read_text(encoding="utf-8")
+    path.write_text(text.replace("At the outset", "At\x0b the\x0c outset" + CONTROL, 1), encoding="utf-8")
+    return {"options": ["--symbol", "S/PV.8027", "--date", "2017-08-02"], "feeds": ["/countries/kaz/feed/"]}
+
+
+def controlled_corpus(path: Path) -> dict:
+    lines = sample_corpus(path)
+    speech = path / "speeches" / lines[2].split("\t")[0]
+    speech.write_bytes(speech.read_bytes().replace(b"The draft", b"The\x01 draft\x1b" + CONTROL.encode(), 1))
+    lines[1] = lines[1].replace("Cyprus", "Cyprus\x02\x1f", 1)  # the meeting's topic, a feed's entry title
+    (path / "meta.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"feeds": ["/countries/vnm/feed/", "/speakers/dang-vnm/feed/", "/meetings/feed/"]}
+
+
+@pytest.mark.parametrize("make", [controlled_record, controlled_statement, controlled_corpus])
+def test_control_characters_never_reach_the_archive_and_feeds_stay_xml(tmp_path, client, make):
+    """XML cannot carry control characters: one stored in a statement made its Atom feeds fail."""
+    from xml.etree import ElementTree
+
+    from archive.models import Meeting, Statement
+
+    path = tmp_path / make.__name__
+    case = make(path)
+    call_command("import_records", str(path), *case.get("options", []), "--no-progress")
+    texts = [s.text + s.speaker_label for s in Statement.objects.all()]
+    texts += [m.topic + str(m.agenda) + str(m.stage_directions) for m in Meeting.objects.all()]
+    assert texts and not any(ch in text for text in texts for ch in CONTROL)
+    assert any("In accordance" in t or "At the outset" in t or "The draft" in t for t in texts)
+    for url in case["feeds"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        ElementTree.fromstring(response.content)  # well-formed XML

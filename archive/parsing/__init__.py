@@ -34,7 +34,7 @@ from .model import (
 )
 from .pdf import read_pdf
 from .record import SYMBOL_RE, RecordBuilder, build_meeting, parse_cover, text_lines
-from .textfix import Vocabulary, join_lines
+from .textfix import Vocabulary, drop_control, join_lines
 
 __all__ = [
     "AgendaItem",
@@ -71,7 +71,9 @@ def parse_record_text(
     source_name: str | None = None,
     inherited_invitations: dict[str, str] | None = None,
 ) -> ParsedMeeting:
-    cover, body = text_lines(text, path=path)
+    cover, body = text_lines(
+        drop_control(text, keep="\f\x08\x00"), path=path
+    )  # page breaks, \x08 and NUL: text_lines reads them
     return build_meeting(
         cover,
         body,
@@ -126,7 +128,7 @@ def parse_statement_text(
     order: int = 1,
 ) -> ParsedMeeting:
     """One statement copied from a record (PDF line breaks and page breaks kept)."""
-    text = check_statement_length(text.lstrip("\ufeff"), path=path, line=1)
+    text = check_statement_length(drop_control(text.lstrip("\ufeff")), path=path, line=1)
     lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), start=1)]
     lines = [(n, t) for n, t in lines if t]
     if not lines:

@@ -29,6 +29,7 @@ from .limits import (
 )
 from .model import ParsedMeeting, ParsedStatement, ParseError
 from .record import MONTHS, find_adoptions
+from .textfix import drop_control
 
 # Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
 BASENAME_RE = re.compile(r"^UNSC_(\d{4})_SPV\.(\d{1,6})(?:Resumption(\d{1,3}))?$")
@@ -70,7 +71,7 @@ def _rows(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     raise ParseError(f"unreadable JSON ({exc})", path=str(jsonl), line=number) from exc
                 if not isinstance(row, dict):
                     raise ParseError("a row is not a JSON object", path=str(jsonl), line=number)
-                yield number, row
+                yield number, _clean(row)
         return
     tsv = folder / "meta.tsv"
     check_file_size(refuse_link(tsv), MAX_TABLE_BYTES, "a corpus table")
@@ -84,7 +85,11 @@ def _rows(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 return
             except csv.Error as exc:  # a quote never closed, so a field over csv's size limit
                 raise ParseError(f"unreadable table row ({exc})", path=str(tsv), line=start) from exc
-            yield start, dict(row)
+            yield start, _clean(row)
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: drop_control(value) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def parse_date(value: str, *, path: str, line: int) -> dt.date:
@@ -168,7 +173,7 @@ def _speech_text(row: dict[str, Any], speeches_dir: Path, table: Path, line: int
             refuse_link(speeches_dir)
             check_file_size(refuse_link(candidate), MAX_SPEECH_FILE_BYTES, "a speech file")
             try:
-                text = decode_speech(candidate.read_bytes())
+                text = drop_control(decode_speech(candidate.read_bytes()))
             except UnicodeDecodeError as exc:
                 raise ParseError(
                     f"speech file is neither UTF-8 nor Windows-1252 ({exc})", path=str(candidate), line=1

@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 from .limits import MAX_PDF_BYTES, MAX_PDF_PAGES, MAX_PDF_SECONDS, Deadline, check_file_size
 from .lines import Line
 from .model import ParseError
+from .textfix import drop_control
 
 # Page furniture bands, as fractions of the page height (measured on A4/letter S/PV records:
 # header baseline at ~92 % of the height, footer top at ~9 %).
@@ -117,7 +118,7 @@ def _page_runs(page: pdfium.PdfPage) -> tuple[list[_Run], float, float]:
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = textpage.get_text_bounded(left, bottom, right, top)
-        text = text.replace("\r", "").replace("\n", " ")
+        text = drop_control(text.replace("\r", "").replace("\n", " "), keep=SOFT_HYPHEN)
         if not text.strip():
             continue
         index = textpage.get_index(left + 0.5, (bottom + top) / 2, 2, 4)
