@@ -169,11 +169,19 @@ def _speech_text(row: dict[str, Any], speeches_dir: Path, table: Path, line: int
     filename = str(row.get("filename") or "")
     if filename and "/" not in filename and "\\" not in filename:
         candidate = speeches_dir / filename
-        if candidate.is_file():
+        try:
+            found = candidate.is_file()
+        except OSError as exc:  # a name the system cannot open (over 255 bytes, ...)
+            raise ParseError(
+                f"cannot open the speech file {filename[:80]!r} ({exc.strerror})", path=str(table), line=line
+            ) from exc
+        if found:
             refuse_link(speeches_dir)
             check_file_size(refuse_link(candidate), MAX_SPEECH_FILE_BYTES, "a speech file")
             try:
                 text = drop_control(decode_speech(candidate.read_bytes()))
+            except OSError as exc:
+                raise ParseError(f"cannot read the speech file ({exc.strerror})", path=str(candidate)) from exc
             except UnicodeDecodeError as exc:
                 raise ParseError(
                     f"speech file is neither UTF-8 nor Windows-1252 ({exc})", path=str(candidate), line=1
