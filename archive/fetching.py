@@ -24,6 +24,7 @@ from django.conf import settings
 
 from .importing import ImportSummary, import_paths
 from .models import Meeting
+from .parsing.limits import MAX_PDF_BYTES
 
 SYMBOL_RE = re.compile(r"^(?:S/PV\.)?(\d{1,5})(?:\s*-\s*(?:S/PV\.)?(\d{1,5}))?$", re.I)
 MAX_RANGE = 500
@@ -47,7 +48,7 @@ class FetchSummary:
 
 
 def parse_symbols(values: Iterable[str]) -> list[int]:
-    """"S/PV.8698", "8698", "S/PV.8700-8710" -> meeting numbers, in order, without repeats."""
+    """ "S/PV.8698", "8698", "S/PV.8700-8710" -> meeting numbers, in order, without repeats."""
     numbers: list[int] = []
     for value in values:
         m = SYMBOL_RE.match(value.strip())
@@ -66,8 +67,9 @@ def record_url(number: int) -> str:
     return settings.RECORD_PDF_URL.format(symbol=urllib.parse.quote(symbol, safe=""), number=number)
 
 
-def download(url: str, target: Path, *, retries: int, timeout: float, backoff: float,
-             sleep: Callable[[float], None] = time.sleep) -> None:
+def download(
+    url: str, target: Path, *, retries: int, timeout: float, backoff: float, sleep: Callable[[float], None] = time.sleep
+) -> None:
     """Download ``url`` to ``target`` whole, or raise NotPublished / FetchError."""
     last_error = ""
     for attempt in range(retries + 1):
@@ -77,7 +79,7 @@ def download(url: str, target: Path, *, retries: int, timeout: float, backoff: f
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) from settings
                 expected = response.headers.get("Content-Length")
-                data = response.read()
+                data = read_body(response, url, timeout=timeout)
             if expected is not None and len(data) != int(expected):
                 raise IncompleteRead(data, int(expected) - len(data))
             if not data.startswith(b"%PDF"):
@@ -97,6 +99,27 @@ def download(url: str, target: Path, *, retries: int, timeout: float, backoff: f
         except (TimeoutError, urllib.error.URLError, HTTPException, OSError) as exc:
             last_error = f"{type(exc).__name__}: {exc}"
     raise FetchError(f"{url}: {last_error} after {retries + 1} attempts")
+
+
+def read_body(response, url: str, *, timeout: float) -> bytes:
+    """The body, within the size limit (FETCH_MAX_BYTES, else the largest PDF the parser reads) and
+    ``timeout`` seconds in all (a server sending a byte now and then never trips the socket's own
+    time-out). Too large: FetchError at once, not retried; too slow: TimeoutError, retried."""
+    limit = settings.FETCH_MAX_BYTES or MAX_PDF_BYTES
+    announced = response.headers.get("Content-Length")
+    if announced is not None and announced.isdigit() and int(announced) > limit:
+        raise FetchError(f"{url}: {announced} bytes announced, over the limit of {limit}")
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(f"{url}: more than {limit} bytes, over the limit")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the body took over {timeout:g} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def newest_meeting_number() -> int | None:
@@ -127,8 +150,11 @@ def fetch_records(
     if since_last:
         newest = newest_meeting_number() or 0
         queue.extend(range(newest + 1, newest + 1 + limit))
-    existing = set(Meeting.objects.filter(number__in=queue, resumption__isnull=True, source_kind="pdf")
-                   .values_list("number", flat=True))
+    existing = set(
+        Meeting.objects.filter(number__in=queue, resumption__isnull=True, source_kind="pdf").values_list(
+            "number", flat=True
+        )
+    )
     first = True
     with tempfile.TemporaryDirectory(prefix="fetch-records-") as folder:
         for number in queue:

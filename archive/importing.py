@@ -9,11 +9,15 @@ PDF > text > corpus > single statement.
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import hashlib
 import json
+import logging
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from archive.parsing.delegations import resolve_delegation
 
 from .models import (
     SOURCE_RANK,
+    ArchiveState,
     Citation,
     Correction,
     CouncilSeat,
@@ -44,12 +49,40 @@ from .models import (
     chrono_key,
 )
 
+logger = logging.getLogger(__name__)
 PARSER_VERSION = "2"
 RECORD_SUFFIXES = (".pdf", ".txt", ".gz")
 HONORIFIC_WORDS = {
-    "mr.", "mrs.", "ms.", "miss", "mx.", "dr.", "sir", "dame", "lord", "lady", "sheikh", "sheikha",
-    "his", "her", "excellency", "archbishop", "cardinal", "prince", "princess", "king", "queen",
-    "baroness", "baron", "professor", "prof.", "judge", "monsignor", "bishop", "father", "sister",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "miss",
+    "mx.",
+    "dr.",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "sheikh",
+    "sheikha",
+    "his",
+    "her",
+    "excellency",
+    "archbishop",
+    "cardinal",
+    "prince",
+    "princess",
+    "king",
+    "queen",
+    "baroness",
+    "baron",
+    "professor",
+    "prof.",
+    "judge",
+    "monsignor",
+    "bishop",
+    "father",
+    "sister",
 }
 
 
@@ -99,6 +132,73 @@ def settled_statement_id() -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STATEMENT_WRITES_LOCK])
         return Statement.objects.aggregate(top=Max("pk"))["top"] or 0
+
+
+# One import at a time (import_records, fetch_records, load_resolutions, relink_citations): two at
+# once each created the speakers the other was creating (Mr. Dang as dang-vnm and dang-vnm-2) and,
+# on PostgreSQL, one died on a unique meeting slug. The second waits for the first, having said
+# which run holds the lock. PostgreSQL: a session advisory lock. SQLite: an flock on a file beside
+# the database (a database in memory is one process's own: nothing to lock).
+IMPORT_LOCK = 0x5C_A2C2
+IMPORT_LOCK_HOLDER = "import_lock_holder"
+_lock_depth = 0
+
+
+@contextmanager
+def import_lock(command: str, arguments: Iterable[str] = ()):
+    """Hold the archive's import lock for the block (or the decorated call), waiting for another
+    run that holds it; which run that is goes to the log (stderr) first. Re-entrant in a process."""
+    global _lock_depth
+    if _lock_depth:
+        _lock_depth += 1
+        try:
+            yield
+        finally:
+            _lock_depth -= 1
+        return
+    with _vendor_lock():
+        holder = f"pid {os.getpid()}: {command} {' '.join(arguments)}"[:150] + f", since {timezone.now():%H:%M:%S} UTC"
+        ArchiveState.objects.update_or_create(key=IMPORT_LOCK_HOLDER, defaults={"value": holder})
+        _lock_depth = 1
+        try:
+            yield
+        finally:
+            _lock_depth = 0
+
+
+def _waiting() -> None:
+    holder = ArchiveState.objects.filter(key=IMPORT_LOCK_HOLDER).values_list("value", flat=True).first()
+    logger.warning("another import holds the import lock (%s); waiting for it to finish", holder or "unknown run")
+
+
+@contextmanager
+def _vendor_lock():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK])
+            if not cursor.fetchone()[0]:
+                _waiting()
+                cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+        return
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor != "sqlite" or name == ":memory:" or "mode=memory" in name:
+        yield
+        return
+    with open(f"{name}.import-lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _waiting()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def meeting_checksum(parsed: ParsedMeeting) -> str:
@@ -240,14 +340,19 @@ class Writer:
             .first()
         )
         count = len(parsed.statements)
+        touched = Touched()
         if existing is not None:
             if SOURCE_RANK[existing.source_kind] > SOURCE_RANK[parsed.source_kind]:
                 return MeetingOutcome(
-                    title, "skipped", 0, parsed.source_kind,
+                    title,
+                    "skipped",
+                    0,
+                    parsed.source_kind,
                     f"kept {existing.source_kind} {existing.source_name} over {parsed.source_kind} {parsed.source_name}",
                 )
             if existing.source_checksum == checksum:
                 return MeetingOutcome(title, "unchanged", 0, parsed.source_kind)
+            touched.add(existing)
         presidency = self.delegation(parsed.presidency)
         fields = {
             "number": parsed.number,
@@ -297,6 +402,8 @@ class Writer:
         self._write_adoptions(meeting, parsed)
         apply_corrections(meeting)
         flag_statements(Statement.objects.filter(meeting=meeting))
+        touched.add(meeting)
+        touched.refresh()
         return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note)
 
     @staticmethod
@@ -352,7 +459,9 @@ class Writer:
         presidency = meeting.presidency
         if presidency is not None and presidency.pk not in seen:
             seats.append(
-                CouncilSeat(meeting=meeting, delegation=presidency, representative=parsed.president or "", is_president=True)
+                CouncilSeat(
+                    meeting=meeting, delegation=presidency, representative=parsed.president or "", is_president=True
+                )
             )
         elif presidency is not None:
             for seat in seats:
@@ -408,6 +517,37 @@ class Writer:
         for s in parsed.statements:
             rows.extend(self.citation_rows(by_order[s.order], s.citations))
         Citation.objects.bulk_create(rows, batch_size=1000)
+
+
+class Touched:
+    """The delegations, years, speakers and resolutions a meeting names, before and after it is
+    written: their stored counts are recomputed in the meeting's own transaction."""
+
+    def __init__(self) -> None:
+        self.delegations: set[int] = set()
+        self.years: set[int] = set()
+        self.speakers: set[int] = set()
+        self.resolutions: set[int] = set()
+
+    def add(self, meeting: Meeting) -> None:
+        statements = Statement.objects.filter(meeting=meeting)
+        self.delegations.update(statements.filter(delegation__isnull=False).values_list("delegation_id", flat=True))
+        self.delegations.update(CouncilSeat.objects.filter(meeting=meeting).values_list("delegation_id", flat=True))
+        self.speakers.update(statements.filter(speaker__isnull=False).values_list("speaker_id", flat=True))
+        self.resolutions.update(
+            Citation.objects.filter(statement__meeting=meeting, resolution__isnull=False).values_list(
+                "resolution_id", flat=True
+            )
+        )
+        if meeting.date is not None:
+            self.years.add(meeting.date.year)
+
+    def refresh(self) -> None:
+        from .stats import refresh_summaries
+
+        refresh_summaries(
+            delegations=self.delegations, years=self.years, speakers=self.speakers, resolutions=self.resolutions
+        )
 
 
 # --------------------------------------------------------------------------- sources
@@ -487,12 +627,22 @@ def parse_sources(
 
 
 def import_paths(
-    paths: Iterable[str], *, dry_run: bool = False, command: str = "import_records", **options
+    paths: Iterable[str],
+    *,
+    dry_run: bool = False,
+    command: str = "import_records",
+    **options,
 ) -> ImportSummary:
     """Import everything under ``paths``, then bring the search index up to date for the meetings
     written (each meeting's own transaction is already committed; no index yet: nothing to do).
-    The run is recorded (ImportRun) with what it did, its warnings and errors."""
+    The run is recorded (ImportRun) with what it did, its warnings and errors. One run at a time:
+    another holding the import lock is waited for."""
     paths = list(paths)
+    with import_lock(command, paths):
+        return _locked_import_paths(paths, dry_run=dry_run, command=command, **options)
+
+
+def _locked_import_paths(paths: list[str], *, dry_run: bool, command: str, **options) -> ImportSummary:
     started = timezone.now()
     run = ImportRun.objects.create(command=command, arguments=paths, started_at=started, dry_run=dry_run)
     summary = None
@@ -626,10 +776,13 @@ def _import_paths(
 
 
 def _refresh(summary: ImportSummary) -> None:
-    if not summary.dry_run and any(o.action in ("created", "replaced") for o in summary.outcomes):
+    """Every count checked against the rows at the end of a run, even one that changed nothing:
+    each meeting keeps its own counts in step, and this heals what anything else left (a database
+    from before that, a hand edit)."""
+    if not summary.dry_run:
         from .stats import refresh_summaries
 
-        refresh_summaries()
+        refresh_summaries(new_version=False)
 
 
 # --------------------------------------------------------------------------- resolutions
@@ -657,6 +810,7 @@ def resolution_files(paths: Iterable[str]) -> list[Path]:
     return files
 
 
+@import_lock("load_resolutions")
 def import_resolutions(
     paths: Iterable[str], *, keep_going: bool = False, progress: Callable[[int, str], None] | None = None
 ) -> ResolutionSummary:
@@ -715,6 +869,7 @@ def import_resolutions(
     return summary
 
 
+@import_lock("relink_citations")
 def relink_citations(*, refind: bool = False) -> dict[str, int]:
     """Link every stored citation to the registry again, from its stored number and year.
 

@@ -82,6 +82,20 @@ class Speaker(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # One person per surname and delegation (what the importer resolves a name to), so two
+        # imports at once cannot both create "Mr. Dang" of Viet Nam (dang-vnm and dang-vnm-2).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["surname_key", "delegation"],
+                condition=models.Q(delegation__isnull=False),
+                name="unique_speaker_per_delegation",
+            ),
+            models.UniqueConstraint(
+                fields=["surname_key"],
+                condition=models.Q(delegation__isnull=True),
+                name="unique_speaker_without_delegation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -225,9 +239,7 @@ class CouncilSeat(models.Model):
     is_president = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "delegation"], name="unique_seat")
-        ]
+        constraints = [models.UniqueConstraint(fields=["meeting", "delegation"], name="unique_seat")]
         ordering = ["delegation__name"]
 
     def __str__(self) -> str:
@@ -284,9 +296,7 @@ class Statement(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="statements")
     order = models.PositiveIntegerField()
     speaker_label = models.CharField(max_length=300, help_text="Exactly as printed")
-    speaker = models.ForeignKey(
-        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
-    )
+    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements")
     delegation = models.ForeignKey(
         Delegation, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
     )
@@ -309,9 +319,7 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["meeting", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "order"], name="unique_statement_order")
-        ]
+        constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="unique_statement_order")]
         indexes = [
             models.Index(fields=["delegation", "role"]),
             models.Index(fields=["delegation", "chrono"]),
@@ -450,9 +458,7 @@ class ResolutionReference(models.Model):
     """A resolution's own text citing an earlier resolution ("Recalling its resolutions ...")."""
 
     citing = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="references")
-    cited = models.ForeignKey(
-        Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by"
-    )
+    cited = models.ForeignKey(Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="cited_by")
     number = models.PositiveIntegerField()
     year_printed = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.CharField(max_length=300)
@@ -619,9 +625,7 @@ class Subscription(models.Model):
     ]
     email = models.EmailField(db_index=True)
     kind = models.CharField(max_length=20, choices=KINDS)
-    target = models.CharField(
-        max_length=500, help_text="The query, delegation key, speaker slug or resolution number"
-    )
+    target = models.CharField(max_length=500, help_text="The query, delegation key, speaker slug or resolution number")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_statement_id = models.BigIntegerField(default=0, help_text="Statements up to this id were considered")
@@ -631,9 +635,7 @@ class Subscription(models.Model):
 
     class Meta:
         ordering = ["email", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["email", "kind", "target"], name="unique_subscription")
-        ]
+        constraints = [models.UniqueConstraint(fields=["email", "kind", "target"], name="unique_subscription")]
 
     def __str__(self) -> str:
         return f"{self.email} follows {self.kind} {self.target}"

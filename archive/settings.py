@@ -144,6 +144,8 @@ FETCH_RATE_SECONDS = float(os.environ.get("FETCH_RATE_SECONDS", "5"))
 FETCH_RETRIES = int(os.environ.get("FETCH_RETRIES", "3"))
 FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "60"))
 FETCH_BACKOFF_SECONDS = float(os.environ.get("FETCH_BACKOFF_SECONDS", "10"))
+# Largest download accepted; unset: the largest PDF the parser reads (archive/parsing/limits.py).
+FETCH_MAX_BYTES = int(os.environ["FETCH_MAX_BYTES"]) if os.environ.get("FETCH_MAX_BYTES") else None
 
 # Where the full-text index lives (used by the search engine).
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search_index"))

@@ -5,23 +5,47 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet, Sum
 
 from .models import ArchiveState, Citation, CouncilSeat, Delegation, DelegationYear, Resolution, Speaker, Statement
 
 VERSION_KEY = "summary_version"
 
 
-def refresh_summaries() -> int:
-    """Recompute DelegationYear rows and the statement counts. Returns the number of rows."""
+def refresh_summaries(
+    *,
+    delegations: Iterable[int] | None = None,
+    years: Iterable[int] | None = None,
+    speakers: Iterable[int] | None = None,
+    resolutions: Iterable[int] | None = None,
+    new_version: bool = True,
+) -> int:
+    """Bring DelegationYear rows and the stored counts in step with the rows; only what differs
+    is written. Given ids (and years), only those entries are recomputed: a meeting's import does
+    that for what it touched, inside its own transaction, so no crash can leave them stale.
+    ``new_version``: a new summary version even when no count changed (meetings were written).
+    Returns the number of rows changed."""
+    statements = Statement.objects.filter(delegation__isnull=False, meeting__date__isnull=False)
+    seats = CouncilSeat.objects.filter(meeting__date__isnull=False)
+    kept = DelegationYear.objects.all()
+    if delegations is not None:
+        delegations = set(delegations)
+        statements = statements.filter(delegation_id__in=delegations)
+        seats = seats.filter(delegation_id__in=delegations)
+        kept = kept.filter(delegation_id__in=delegations)
+    if years is not None:
+        years = set(years)
+        statements = statements.filter(meeting__date__year__in=years)
+        seats = seats.filter(meeting__date__year__in=years)
+        kept = kept.filter(year__in=years)
     per_year: dict[tuple[int, int], dict[str, int | bool]] = defaultdict(
         lambda: {"statements": 0, "chair_turns": 0, "council_member": False, "presided": False}
     )
     rows = (
-        Statement.objects.filter(delegation__isnull=False, meeting__date__isnull=False)
-        .values_list("delegation_id", "meeting__date", "role", "national_capacity")
+        statements.values_list("delegation_id", "meeting__date", "role", "national_capacity")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -35,50 +59,64 @@ def refresh_summaries() -> int:
             entry["council_member"] = True
         if role == "president":
             entry["presided"] = True
-    seats = (
-        CouncilSeat.objects.filter(meeting__date__isnull=False)
-        .values_list("delegation_id", "meeting__date", "is_president")
-        .distinct()
-        .order_by()
-    )
-    for delegation_id, date, is_president in seats:
+    for delegation_id, date, is_president in (
+        seats.values_list("delegation_id", "meeting__date", "is_president").distinct().order_by()
+    ):
         entry = per_year[(delegation_id, date.year)]
         entry["council_member"] = True
         entry["presided"] = bool(entry["presided"] or is_president)
-    totals: dict[int, int] = defaultdict(int)
-    for (delegation_id, _year), entry in per_year.items():
-        totals[delegation_id] += int(entry["statements"])
+    changed = 0
     with transaction.atomic():
-        DelegationYear.objects.all().delete()
+        stale, updated = [], []
+        for row in kept:
+            entry = per_year.pop((row.delegation_id, row.year), None)
+            if entry is None:
+                stale.append(row.pk)
+            elif any(getattr(row, name) != value for name, value in entry.items()):
+                for name, value in entry.items():
+                    setattr(row, name, value)
+                updated.append(row)
+        DelegationYear.objects.filter(pk__in=stale).delete()
+        DelegationYear.objects.bulk_update(updated, ["statements", "chair_turns", "council_member", "presided"])
         DelegationYear.objects.bulk_create(
             [DelegationYear(delegation_id=d, year=y, **entry) for (d, y), entry in per_year.items()], batch_size=1000
         )
-        delegations = list(Delegation.objects.only("pk", "statement_count"))
-        for delegation in delegations:
-            delegation.statement_count = totals.get(delegation.pk, 0)
-        Delegation.objects.bulk_update(delegations, ["statement_count"], batch_size=1000)
-        counts = dict(Statement.objects.values_list("speaker_id").annotate(n=Count("id")).order_by())
-        speakers = list(Speaker.objects.only("pk", "statement_count"))
-        for speaker in speakers:
-            speaker.statement_count = counts.get(speaker.pk, 0)
-        Speaker.objects.bulk_update(speakers, ["statement_count"], batch_size=1000)
-        refresh_citation_counts()
-        ArchiveState.objects.update_or_create(key=VERSION_KEY, defaults={"value": uuid.uuid4().hex})
-    return len(per_year)
+        changed += len(stale) + len(updated) + len(per_year)
+        changed += _store_counts(
+            Delegation, "statement_count", delegations, DelegationYear.objects.all(), "delegation_id", Sum("statements")
+        )
+        changed += _store_counts(
+            Speaker, "statement_count", speakers, Statement.objects.all(), "speaker_id", Count("id")
+        )
+        changed += refresh_citation_counts(resolutions)
+        if changed or new_version:
+            ArchiveState.objects.update_or_create(key=VERSION_KEY, defaults={"value": uuid.uuid4().hex})
+    return changed
 
 
-def refresh_citation_counts() -> None:
-    counts = dict(
-        Citation.objects.filter(resolution__isnull=False).values_list("resolution_id").annotate(n=Count("id")).order_by()
-    )
-    resolutions = list(Resolution.objects.only("pk", "citation_count"))
+def _store_counts(model, field: str, ids: Iterable[int] | None, counted: QuerySet, key: str, total) -> int:
+    """Set ``field`` of ``model``'s rows (those with ``ids``, or all) to ``total`` over the
+    ``counted`` rows whose ``key`` is theirs; returns how many rows changed."""
+    rows = model.objects.only("pk", field)
+    if ids is not None:
+        ids = set(ids)
+        rows = rows.filter(pk__in=ids)
+        counted = counted.filter(**{f"{key}__in": ids})
+    found = dict(counted.values_list(key).annotate(n=total).order_by())
     changed = []
-    for resolution in resolutions:
-        n = counts.get(resolution.pk, 0)
-        if resolution.citation_count != n:
-            resolution.citation_count = n
-            changed.append(resolution)
-    Resolution.objects.bulk_update(changed, ["citation_count"], batch_size=1000)
+    for row in rows:
+        n = found.get(row.pk) or 0
+        if getattr(row, field) != n:
+            setattr(row, field, n)
+            changed.append(row)
+    model.objects.bulk_update(changed, [field], batch_size=1000)
+    return len(changed)
+
+
+def refresh_citation_counts(resolutions: Iterable[int] | None = None) -> int:
+    """Each resolution's ``citation_count`` (those given, or all); returns how many changed."""
+    cited = Citation.objects.filter(resolution__isnull=False)
+    return _store_counts(Resolution, "citation_count", resolutions, cited, "resolution_id", Count("id"))
 
 
 def summary_version() -> str:

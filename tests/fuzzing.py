@@ -23,16 +23,56 @@ from archive.citations import decode_bytes, detect_self_number, find_citations, 
 from archive.parsing import ParseError, parse_record_text, parse_statement_text
 from archive.parsing.corpus import parse_corpus
 from archive.parsing.labels import match_label
+from archive.parsing.limits import MAX_STATEMENT_CHARS
 
 from .conftest import UNSC_2020
 
 RECORD = UNSC_2020 / "meetings" / "text" / "S_PV.8700_E.txt"
 CORPUS = UNSC_2020 / "speeches.jsonl"
 NOISE = [
-    "\x00", "\f", "\r", "\r\n", "\t", "\u2028", "\ufeff", "\u200b", "\ud7ff", "\U0001f600", "(", ")", ":",
-    "S/PV.", "S/RES/", "resolution ", "(2020)", "99999999999999999999", "-", ". . . . .", "The President:",
-    "(spoke in French)", "<script>", "&amp;", "\u0301", "Ä", "ﬁ", "99 January 2020", "0000-00-00",
+    "\x00",
+    "\f",
+    "\r",
+    "\r\n",
+    "\t",
+    "\u2028",
+    "\ufeff",
+    "\u200b",
+    "\ud7ff",
+    "\U0001f600",
+    "(",
+    ")",
+    ":",
+    "S/PV.",
+    "S/RES/",
+    "resolution ",
+    "(2020)",
+    "99999999999999999999",
+    "-",
+    ". . . . .",
+    "The President:",
+    "(spoke in French)",
+    "<script>",
+    "&amp;",
+    "\u0301",
+    "Ä",
+    "ﬁ",
+    "99 January 2020",
+    "0000-00-00",
+    "\x01",
+    "\x0b",
+    "\x1f",
+    "\x7f",
+    "\ufffe",
+    '"',
+    "\t",
+    "7" * 5000,
+    "[" * 3000,
+    "UNSC_2020_SPV." + "9" * 400,
 ]
+META = UNSC_2020 / "meta.tsv"
+SPEECHES = UNSC_2020 / "speeches"
+CONTROL = set(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]) | {"\ufffe", "\uffff"}
 
 
 @functools.cache
@@ -118,9 +158,27 @@ def label_texts() -> st.SearchStrategy[str]:
 
 def corpus_tables() -> st.SearchStrategy[str]:
     """speeches.jsonl contents: real rows mutated as text, or with fields replaced by odd values."""
-    odd = st.one_of(st.none(), st.integers(-(10**20), 10**20), st.text(max_size=30), st.sampled_from(NOISE),
-                    st.booleans(), st.lists(st.integers(), max_size=2), st.floats(allow_nan=True))
-    keys = ["basename", "spv", "date", "speech", "speaker", "participanttype", "country", "content", "filename", "topic"]
+    odd = st.one_of(
+        st.none(),
+        st.integers(-(10**20), 10**20),
+        st.text(max_size=30),
+        st.sampled_from(NOISE),
+        st.booleans(),
+        st.lists(st.integers(), max_size=2),
+        st.floats(allow_nan=True),
+    )
+    keys = [
+        "basename",
+        "spv",
+        "date",
+        "speech",
+        "speaker",
+        "participanttype",
+        "country",
+        "content",
+        "filename",
+        "topic",
+    ]
 
     @st.composite
     def field_changes(draw) -> str:
@@ -133,8 +191,50 @@ def corpus_tables() -> st.SearchStrategy[str]:
     return st.one_of(field_changes(), mutated(st.lists(st.sampled_from(corpus_rows()), min_size=1, max_size=6), "\n"))
 
 
+@functools.cache
+def meta_rows() -> tuple[str, ...]:
+    """The header and the first rows of the corpus's meta.tsv (their speech files exist)."""
+    with META.open(encoding="utf-8") as fh:
+        return tuple(line.rstrip("\n") for _, line in zip(range(121), fh, strict=False))
+
+
+def meta_tables() -> st.SearchStrategy[str]:
+    """meta.tsv contents: the header and real rows, mutated as text or with fields replaced."""
+    header, rows = meta_rows()[0], meta_rows()[1:]
+    odd = st.one_of(st.sampled_from(NOISE), st.text(max_size=30), st.integers(-(10**30), 10**30).map(str))
+
+    @st.composite
+    def field_changes(draw) -> str:
+        picked = [r.split("\t") for r in draw(st.lists(st.sampled_from(rows), min_size=1, max_size=6))]
+        for cells in picked:
+            for i in draw(st.lists(st.integers(0, len(cells) - 1), max_size=3)):
+                cells[i] = draw(odd)
+        return "\n".join([header, *("\t".join(cells) for cells in picked)])
+
+    return st.one_of(
+        field_changes(),
+        mutated(st.lists(st.sampled_from(rows), min_size=1, max_size=6).map(lambda r: [header, *r]), "\n"),
+        st.text(max_size=300),
+    )
+
+
+@functools.cache
+def speech_files() -> tuple[str, ...]:
+    """Real speech files as published (Windows-1252, CRLF), decoded here as Latin-1 to mutate them."""
+    names = [line.split("\t")[0] for line in meta_rows()[1:40]]
+    return tuple((SPEECHES / name).read_bytes().decode("latin-1") for name in names)
+
+
+def speech_texts() -> st.SearchStrategy[str]:
+    """Speech file contents: real files' lines mutated, or arbitrary text."""
+    lines = st.sampled_from(speech_files()).map(lambda text: text.split("\r\n"))
+    return st.one_of(mutated(lines, "\r\n"), st.text(max_size=300))
+
+
 def citation_texts() -> st.SearchStrategy[str]:
-    return st.one_of(st.text(max_size=300), mutated(st.lists(st.sampled_from(paragraphs()), min_size=1, max_size=3), "\n"))
+    return st.one_of(
+        st.text(max_size=300), mutated(st.lists(st.sampled_from(paragraphs()), min_size=1, max_size=3), "\n")
+    )
 
 
 # --------------------------------------------------------------------------- targets (raise on a broken property)
@@ -147,7 +247,7 @@ def check_record(text: str) -> None:
         assert str(exc).startswith("fuzz.txt"), exc
         return
     assert meeting.symbol.startswith("S/PV.")
-    assert [s.order for s in meeting.statements] == list(range(1, len(meeting.statements) + 1))
+    check_meetings([meeting])
     for s in meeting.statements:
         assert s.speaker_label and all(p.strip() == p and p for p in s.paragraphs), s
 
@@ -160,6 +260,7 @@ def check_statement(text: str) -> None:
         return
     (statement,) = meeting.statements
     assert statement.speaker_label
+    check_meetings([meeting])
 
 
 def check_label(text: str) -> None:
@@ -173,17 +274,62 @@ def check_label(text: str) -> None:
 _corpus_dir = tempfile.TemporaryDirectory(prefix="fuzz-corpus-")
 
 
-def check_corpus(table: str) -> None:
-    folder = Path(_corpus_dir.name)
-    (folder / "speeches.jsonl").write_text(table, encoding="utf-8", errors="surrogatepass")
+def _folder(name: str) -> Path:
+    folder = Path(_corpus_dir.name) / name
+    (folder / "speeches").mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def check_meetings(meetings) -> None:
+    """Properties of any parse: statements numbered 1..n, a statement's text within the limit, no
+    character XML cannot carry in any field."""
+    for m in meetings:
+        assert [s.order for s in m.statements] == list(range(1, len(m.statements) + 1))
+        assert all(len(s.text) <= MAX_STATEMENT_CHARS for s in m.statements)
+        printed = json.dumps(m.as_dict(), ensure_ascii=False, default=str)
+        assert not CONTROL.intersection(printed), sorted(CONTROL.intersection(printed))
+
+
+def parse_checked(folder: Path, *named: str) -> list:
+    """The corpus folder's meetings, their properties checked; none when the documented ParseError
+    came, naming one of the ``named`` files (a table's errors also name the line)."""
     try:
         meetings = parse_corpus(folder)
     except ParseError as exc:
-        assert "speeches.jsonl" in str(exc) and exc.line is not None, exc
-        return
-    for m in meetings:
+        assert any(name in str(exc) for name in named), exc
+        assert exc.line is not None or "speeches.jsonl" not in str(exc), exc
+        return []
+    check_meetings(meetings)
+    return meetings
+
+
+def check_corpus(table: str) -> None:
+    folder = _folder("jsonl")
+    (folder / "speeches.jsonl").write_text(table, encoding="utf-8", errors="surrogatepass")
+    for m in parse_checked(folder, "speeches.jsonl"):
         assert m.date is not None and m.statements
-        assert [s.order for s in m.statements] == list(range(1, len(m.statements) + 1))
+
+
+def check_meta(table: str) -> None:
+    """A meta.tsv (no speeches.jsonl) over the real speech files of its rows."""
+    folder = _folder("tsv")
+    for line in meta_rows()[1:]:
+        target = folder / "speeches" / line.split("\t")[0]
+        if not target.exists():
+            target.write_bytes((SPEECHES / target.name).read_bytes())
+    (folder / "meta.tsv").write_text(table, encoding="utf-8", errors="surrogatepass")
+    parse_checked(folder, "meta.tsv", "speeches")
+
+
+def check_speech(text: str) -> None:
+    """A speech file's bytes (mutated text in Latin-1, as cp1252 files read) under a real row."""
+    folder = _folder("speech")
+    header, row = meta_rows()[0], meta_rows()[1]
+    (folder / "meta.tsv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    latin = all(ord(ch) < 256 for ch in text)  # a mutated real file; else arbitrary text, as UTF-8
+    data = text.encode("latin-1") if latin else text.encode("utf-8", "surrogatepass")
+    (folder / "speeches" / row.split("\t")[0]).write_bytes(data)
+    parse_checked(folder, "spch001.txt", "meta.tsv")
 
 
 def check_citations(text: str) -> None:
@@ -260,6 +406,8 @@ TARGETS: dict[str, tuple[Callable[[], st.SearchStrategy[str]], Callable[[str], N
     "single statement": (statement_texts, check_statement),
     "speaker label": (label_texts, check_label),
     "corpus rows": (corpus_tables, check_corpus),
+    "corpus meta.tsv": (meta_tables, check_meta),
+    "corpus speech file": (speech_texts, check_speech),
     "citations": (citation_texts, check_citations),
     "search query": (query_texts, check_query),
 }

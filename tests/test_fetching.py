@@ -16,8 +16,19 @@ from archive.models import ImportRun, Meeting, Statement
 from .conftest import SAMPLE
 
 pytestmark = pytest.mark.django_db
-RECORDS = {8698: SAMPLE / "records" / "S_PV.8698_E.pdf", 8700: SAMPLE / "records" / "S_PV.8700_E.pdf",
-           8708: SAMPLE / "records" / "S_PV.8708_E.pdf"}
+RECORDS = {
+    8698: SAMPLE / "records" / "S_PV.8698_E.pdf",
+    8700: SAMPLE / "records" / "S_PV.8700_E.pdf",
+    8708: SAMPLE / "records" / "S_PV.8708_E.pdf",
+}
+
+
+# A PDF whose page tree loops (tests/test_bad_input.py makes it too): PDFium's error was uncaught.
+PAGE_LOOP_PDF = (
+    b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    b"\nendobj\n3 0 obj\n<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 class RecordServer(ThreadingHTTPServer):
@@ -49,8 +60,24 @@ class Handler(BaseHTTPRequestHandler):
         if action == "slow":
             time.sleep(1.5)
         data = RECORDS[number].read_bytes()
+        if action == "page-loop":
+            data = PAGE_LOOP_PDF
         self.send_response(200)
         self.send_header("Content-Type", "application/pdf")
+        if action == "endless":  # no length announced, and more than any record
+            self.end_headers()
+            self.wfile.write(b"%PDF-1.7\n")
+            for _ in range(64):
+                self.wfile.write(b"0" * 65536)
+            return
+        if action == "drip":  # a byte now and then: the socket never times out
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            for byte in data[:40]:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data[: len(data) // 2] if action == "truncated" else data)
@@ -124,3 +151,24 @@ def test_command(server, capsys):
         call_command("fetch_records", "S/PV.8700")
     with pytest.raises(CommandError):
         call_command("fetch_records")
+
+
+def test_a_hostile_pdf_is_an_error_and_the_next_record_is_fetched(server):
+    server.behaviour[8700] = ["page-loop"]
+    summary = fetch_records([8700, 8698])
+    assert len(summary.errors) == 1 and "S_PV.8700_E.pdf: not a readable PDF" in summary.errors[0], summary.errors
+    assert summary.fetched == ["S/PV.8698"] and not Meeting.objects.filter(slug="8700").exists()
+
+
+def test_downloads_are_limited_in_size_and_in_time(server, settings):
+    settings.FETCH_MAX_BYTES = 1024 * 1024
+    server.behaviour[8700] = ["endless"]
+    server.behaviour[8698] = ["drip", "drip", "drip"]
+    started = time.monotonic()
+    summary = fetch_records([8700, 8698, 8708])
+    assert "more than 1048576 bytes, over the limit" in summary.errors[0], summary.errors
+    assert "TimeoutError: the body took over 1 s" in summary.errors[1], summary.errors
+    assert len(summary.errors) == 2 and summary.fetched == ["S/PV.8708"]
+    assert len([path for path, _ in server.requests if path.endswith("/8700")]) == 1  # too large: not asked again
+    assert time.monotonic() - started < 20
+    assert Meeting.objects.filter(slug__in=["8698", "8700"]).count() == 0

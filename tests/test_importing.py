@@ -11,12 +11,22 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from archive.importing import import_paths
-from archive.models import CouncilSeat, Delegation, Meeting, Speaker, SpeakerName, Statement
+from archive.models import (
+    CouncilSeat,
+    Delegation,
+    DelegationYear,
+    Meeting,
+    Resolution,
+    Speaker,
+    SpeakerName,
+    Statement,
+)
 
 from .conftest import FIXTURES, SAMPLE, SAMPLE_RECORDS
 
 pytestmark = pytest.mark.django_db
 PDF_8700 = SAMPLE / "records" / "S_PV.8700_E.pdf"
+PDF_8698 = SAMPLE / "records" / "S_PV.8698_E.pdf"
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -26,6 +36,19 @@ def snapshot() -> dict[str, list[tuple]]:
         fields = [f.attname for f in model._meta.concrete_fields if f.attname != "imported_at"]
         tables[model.__name__] = sorted(model.objects.values_list(*fields), key=repr)
     return tables
+
+
+def corpus_of_meeting(unsc_2020, tmp_path, number: int):
+    """A corpus folder holding the shared corpus's rows of one meeting."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [
+        line
+        for line in (unsc_2020 / "speeches.jsonl").read_text(encoding="utf-8").splitlines(True)
+        if f'"UNSC_2020_SPV.{number}"' in line
+    ]
+    (corpus / "speeches.jsonl").write_text("".join(rows), encoding="utf-8")
+    return corpus
 
 
 def test_import_the_sample():
@@ -57,11 +80,7 @@ def test_reimport_changes_nothing_and_keeps_statement_urls():
 
 
 def test_same_meeting_from_record_and_corpus_is_one_meeting(unsc_2020, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    rows = [line for line in (unsc_2020 / "speeches.jsonl").read_text(encoding="utf-8").splitlines(True)
-            if '"UNSC_2020_SPV.8700"' in line]
-    (corpus / "speeches.jsonl").write_text("".join(rows), encoding="utf-8")
+    corpus = corpus_of_meeting(unsc_2020, tmp_path, 8700)
     # corpus first, then the record: the record replaces the corpus copy
     first = import_paths([str(corpus)])
     assert first.outcomes[0].source == "corpus"
@@ -146,3 +165,117 @@ def test_database_vendor_is_the_one_asked_for():
 
     expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+def stored_counts() -> dict[str, object]:
+    """The counts the browsing pages read instead of counting rows."""
+    return {
+        "delegations": sorted(Delegation.objects.values_list("key", "statement_count")),
+        "speakers": sorted(Speaker.objects.values_list("slug", "statement_count")),
+        "resolutions": sorted(Resolution.objects.values_list("number", "citation_count")),
+        "years": sorted(
+            DelegationYear.objects.values_list(
+                "delegation__key", "year", "statements", "chair_turns", "council_member", "presided"
+            )
+        ),
+    }
+
+
+def counts_from_rows() -> dict[str, object]:
+    """The same counts recomputed from every row (the full refresh, what relink_citations runs)."""
+    from archive.stats import refresh_summaries
+
+    refresh_summaries()
+    return stored_counts()
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs that an ordinary exception would let run."""
+
+
+def test_counts_agree_with_the_rows_when_a_run_dies_after_its_last_meeting(monkeypatch):
+    """A kill once every meeting is committed, before the end of the run, left every stored count
+    at 0 (empty country and speaker lists): each meeting's transaction now brings the counts it
+    touches up to date."""
+
+    def die(summary):
+        raise Killed
+
+    monkeypatch.setattr("archive.importing._refresh", die)
+    with pytest.raises(Killed):
+        import_paths(SAMPLE_RECORDS)
+    assert Meeting.objects.count() == 10
+    stored = stored_counts()
+    assert Delegation.objects.filter(statement_count__gt=0).count() > 20
+    assert Speaker.objects.filter(statement_count__gt=0).count() > 50
+    assert Resolution.objects.filter(citation_count__gt=0).exists() and stored["years"]
+    assert stored == counts_from_rows()
+
+
+def test_reimport_heals_counts_that_disagree_with_the_rows():
+    """The state an earlier kill left (every meeting stored, counts at 0): re-importing, though
+    every meeting is unchanged, brings the counts back."""
+    import_paths(SAMPLE_RECORDS)
+    expected = counts_from_rows()
+    Delegation.objects.update(statement_count=0)
+    Speaker.objects.update(statement_count=0)
+    Resolution.objects.update(citation_count=0)
+    DelegationYear.objects.all().delete()
+    summary = import_paths(SAMPLE_RECORDS)
+    assert summary.count("unchanged") == 10
+    assert stored_counts() == expected
+
+
+def test_reimport_of_a_changed_meeting_moves_its_counts(unsc_2020, tmp_path, monkeypatch):
+    """A meeting replaced by another source: the delegations, speakers and resolutions it no
+    longer names lose its statements inside the same transaction."""
+    corpus = corpus_of_meeting(unsc_2020, tmp_path, 8700)
+    import_paths([str(corpus)])
+    import_paths([str(PDF_8698)])
+    monkeypatch.setattr("archive.importing._refresh", lambda summary: None)  # only the meetings' own work
+    assert import_paths([str(PDF_8700)]).outcomes[0].action == "replaced"
+    assert stored_counts() == counts_from_rows()
+
+
+def test_one_speaker_per_surname_and_delegation_is_a_database_rule():
+    from django.db import IntegrityError, transaction
+
+    france = Delegation.objects.create(key="fra", name="France", short_name="France", kind="state")
+    Speaker.objects.create(slug="dang-fra", name="Mr. Dang", surname_key="dang", delegation=france)
+    Speaker.objects.create(slug="dang", name="Mr. Dang", surname_key="dang", delegation=None)
+    for delegation in (france, None):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Speaker.objects.create(slug="dang-2", name="Mr. Dang", surname_key="dang", delegation=delegation)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_merges_the_speakers_two_imports_at_once_made():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", "0009_subscriptions")])
+    old = executor.loader.project_state([("archive", "0009_subscriptions")]).apps
+    OldDelegation, OldSpeaker = old.get_model("archive", "Delegation"), old.get_model("archive", "Speaker")
+    OldName, OldMeeting = old.get_model("archive", "SpeakerName"), old.get_model("archive", "Meeting")
+    OldStatement = old.get_model("archive", "Statement")
+    vnm = OldDelegation.objects.create(key="vnm", name="Viet Nam", short_name="Viet Nam", kind="state")
+    first = OldSpeaker.objects.create(slug="dang-vnm", name="Mr. Dang", surname_key="dang", delegation=vnm)
+    second = OldSpeaker.objects.create(slug="dang-vnm-2", name="Mr. Dang Dinh Quy", surname_key="dang", delegation=vnm)
+    OldName.objects.create(speaker=first, name="Mr. Dang")
+    OldName.objects.create(speaker=second, name="Mr. Dang")
+    OldName.objects.create(speaker=second, name="Mr. Dang Dinh Quy")
+    meeting = OldMeeting.objects.create(
+        symbol="S/PV.8700", slug="8700", date=dt.date(2020, 1, 9), source_kind="pdf", source_name="x",
+        source_checksum="x", imported_at=dt.datetime(2020, 1, 9, tzinfo=dt.UTC),
+    )  # fmt: skip
+    for order, speaker in enumerate([first, second, second], start=1):
+        OldStatement.objects.create(
+            meeting=meeting, order=order, speaker=speaker, speaker_label="The President", role="president",
+            text="...", chrono=f"{order:04d}",
+        )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    (dang,) = Speaker.objects.all()
+    assert dang.slug == "dang-vnm" and dang.name == "Mr. Dang Dinh Quy"
+    assert dang.statements.count() == 3
+    assert sorted(dang.names.values_list("name", flat=True)) == ["Mr. Dang", "Mr. Dang Dinh Quy"]

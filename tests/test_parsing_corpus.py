@@ -65,10 +65,14 @@ def test_windows_1252_speech_files_decode_with_curly_quotes():
 
 def test_meeting_symbols_from_basename_and_spv():
     assert meeting_symbol({"basename": "UNSC_2020_SPV.8699Resumption1", "spv": "8699"}, path="t", line=1) == (
-        "S/PV.8699", 8699, 1
+        "S/PV.8699",
+        8699,
+        1,
     )
     assert meeting_symbol({"basename": "UNSC_2020_SPV.2020_254", "spv": "2020_254"}, path="t", line=1) == (
-        "S/2020/254", None, None
+        "S/2020/254",
+        None,
+        None,
     )
     with pytest.raises(ParseError):
         meeting_symbol({"basename": "nonsense", "spv": "x"}, path="t", line=7)
@@ -100,8 +104,12 @@ def test_a_broken_table_line_names_file_and_line(tmp_path):
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("speech", ":", "unreadable speech number"), ("speech", 1.5, "unreadable speech number"),
-     ("date", "99 January 2020", "unreadable date"), ("date", "8 January 0000", "unreadable date")],
+    [
+        ("speech", ":", "unreadable speech number"),
+        ("speech", 1.5, "unreadable speech number"),
+        ("date", "99 January 2020", "unreadable date"),
+        ("date", "8 January 0000", "unreadable date"),
+    ],
 )
 def test_a_row_with_an_impossible_value_names_file_and_line(tmp_path, field, value, message):
     # found by the fuzzer (tests/test_fuzz.py): these raised ValueError, not ParseError
@@ -113,3 +121,15 @@ def test_a_row_with_an_impossible_value_names_file_and_line(tmp_path, field, val
     with pytest.raises(ParseError, match=message) as info:
         parse_path(folder)
     assert "speeches.jsonl:1" in str(info.value)
+
+
+def test_a_speech_file_name_the_system_cannot_open_names_table_and_line(tmp_path):
+    # found by the fuzzer (bench/fuzz.py, "corpus rows"): a 400-character file name raised OSError
+    folder = tmp_path / "corpus"
+    (folder / "speeches").mkdir(parents=True)
+    rows = [json.loads(line) for line in (CORPUS / "speeches.jsonl").read_text(encoding="utf-8").splitlines()[:3]]
+    rows[1]["filename"] = "UNSC_2020_SPV." + "9" * 400
+    (folder / "speeches.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="cannot open the speech file") as info:
+        parse_path(folder)
+    assert "speeches.jsonl:2" in str(info.value)

@@ -20,6 +20,7 @@ from archive.citations import find_citations
 
 from .corpus import is_corpus_dir, parse_corpus
 from .labels import match_label
+from .limits import MAX_TEXT_BYTES, check_file_size, check_statement_length
 from .lines import Line
 from .model import (
     AgendaItem,
@@ -33,7 +34,7 @@ from .model import (
 )
 from .pdf import read_pdf
 from .record import SYMBOL_RE, RecordBuilder, build_meeting, parse_cover, text_lines
-from .textfix import Vocabulary, join_lines
+from .textfix import Vocabulary, drop_control, join_lines
 
 __all__ = [
     "AgendaItem",
@@ -49,9 +50,6 @@ __all__ = [
     "parse_record_text",
     "parse_statement_text",
 ]
-
-MAX_TEXT_BYTES = 16 * 1024 * 1024  # the longest record text is well under 2 MB
-MAX_STATEMENT_CHARS = 1_000_000  # the longest statement is under 100,000 characters
 
 
 def parse_pdf(path: str | Path, *, inherited_invitations: dict[str, str] | None = None) -> ParsedMeeting:
@@ -73,7 +71,9 @@ def parse_record_text(
     source_name: str | None = None,
     inherited_invitations: dict[str, str] | None = None,
 ) -> ParsedMeeting:
-    cover, body = text_lines(text, path=path)
+    cover, body = text_lines(
+        drop_control(text, keep="\f\x08\x00"), path=path
+    )  # page breaks, \x08 and NUL: text_lines reads them
     return build_meeting(
         cover,
         body,
@@ -128,11 +128,7 @@ def parse_statement_text(
     order: int = 1,
 ) -> ParsedMeeting:
     """One statement copied from a record (PDF line breaks and page breaks kept)."""
-    text = text.lstrip("\ufeff")
-    if len(text) > MAX_STATEMENT_CHARS:
-        raise ParseError(
-            f"too long for one statement ({len(text)} characters; limit {MAX_STATEMENT_CHARS})", path=path, line=1
-        )
+    text = check_statement_length(drop_control(text.lstrip("\ufeff")), path=path, line=1)
     lines = [(n, raw.strip()) for n, raw in enumerate(text.split("\n"), start=1)]
     lines = [(n, t) for n, t in lines if t]
     if not lines:
@@ -221,12 +217,11 @@ def read_text(path: Path) -> str:
                 data = fh.read(MAX_TEXT_BYTES + 1)
         except (OSError, EOFError) as exc:
             raise ParseError(f"not a readable gzip file ({exc})", path=str(path), line=None) from exc
-        size = len(data)
+        if len(data) > MAX_TEXT_BYTES:
+            raise ParseError(f"file too large (over {MAX_TEXT_BYTES} bytes of text once expanded)", path=str(path))
     else:
-        size = path.stat().st_size
-        data = b"" if size > MAX_TEXT_BYTES else path.read_bytes()
-    if size > MAX_TEXT_BYTES:
-        raise ParseError(f"file too large (over {MAX_TEXT_BYTES} bytes of text; a record is under 2 MB)", path=str(path))
+        check_file_size(path, MAX_TEXT_BYTES, "a record's text")
+        data = path.read_bytes()
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ParseError("UTF-16 text (byte-order mark): save it as UTF-8", path=str(path), line=1)
     if not data.strip():
@@ -255,23 +250,17 @@ def looks_like_record(text: str) -> bool:
 
 def with_citations(meeting: ParsedMeeting) -> ParsedMeeting:
     """Each statement's ``citations``: the resolutions its text cites, with offsets into ``text``."""
-    statements = tuple(
-        dataclasses.replace(s, citations=tuple(find_citations(s.text))) for s in meeting.statements
-    )
+    statements = tuple(dataclasses.replace(s, citations=tuple(find_citations(s.text))) for s in meeting.statements)
     return dataclasses.replace(meeting, statements=statements)
 
 
-def parse_path(
-    path: str | Path, *, symbol: str | None = None, date: dt.date | None = None
-) -> list[ParsedMeeting]:
+def parse_path(path: str | Path, *, symbol: str | None = None, date: dt.date | None = None) -> list[ParsedMeeting]:
     """Parse one input (file or corpus folder) into meetings, citations found.
     Raises ParseError naming the file."""
     return [with_citations(m) for m in _parse_path(path, symbol=symbol, date=date)]
 
 
-def _parse_path(
-    path: str | Path, *, symbol: str | None = None, date: dt.date | None = None
-) -> list[ParsedMeeting]:
+def _parse_path(path: str | Path, *, symbol: str | None = None, date: dt.date | None = None) -> list[ParsedMeeting]:
     p = Path(path)
     name = str(path)
     try:

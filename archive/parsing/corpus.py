@@ -19,11 +19,21 @@ from typing import Any
 
 from .delegations import resolve_delegation
 from .labels import match_label, squash
+from .limits import (
+    MAX_SPEECH_FILE_BYTES,
+    MAX_TABLE_BYTES,
+    MAX_TABLE_LINE_CHARS,
+    check_file_size,
+    check_statement_length,
+    refuse_link,
+)
 from .model import ParsedMeeting, ParsedStatement, ParseError
 from .record import MONTHS, find_adoptions
+from .textfix import drop_control
 
-BASENAME_RE = re.compile(r"^UNSC_(\d{4})_SPV\.(\d+)(?:Resumption(\d+))?$")
-VTC_RE = re.compile(r"^(\d{4})_(\d+)$")
+# Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
+BASENAME_RE = re.compile(r"^UNSC_(\d{4})_SPV\.(\d{1,6})(?:Resumption(\d{1,3}))?$")
+VTC_RE = re.compile(r"^(\d{4})_(\d{1,6})$")
 UNKNOWN_SPEAKERS = {"unknown", "n/a", "na", "none", "-", "?"}
 ROLE_BY_TYPE = {"The President": "president", "Mentioned": "member", "Guest": "invitee"}
 
@@ -46,23 +56,40 @@ def decode_speech(data: bytes) -> str:
 def _rows(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     jsonl = folder / "speeches.jsonl"
     if jsonl.exists():
+        check_file_size(refuse_link(jsonl), MAX_TABLE_BYTES, "a corpus table")
         with jsonl.open(encoding="utf-8") as fh:
-            for number, line in enumerate(fh, start=1):
+            for number, line in enumerate(iter(lambda: fh.readline(MAX_TABLE_LINE_CHARS + 1), ""), start=1):
+                if len(line) > MAX_TABLE_LINE_CHARS:
+                    raise ParseError(f"row longer than {MAX_TABLE_LINE_CHARS} characters", path=str(jsonl), line=number)
                 if not line.strip():
                     continue
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ParseError(f"invalid JSON ({exc.msg})", path=str(jsonl), line=number) from exc
+                except (ValueError, RecursionError) as exc:  # a 5,000-digit number; arrays nested 10,000 deep
+                    raise ParseError(f"unreadable JSON ({exc})", path=str(jsonl), line=number) from exc
                 if not isinstance(row, dict):
                     raise ParseError("a row is not a JSON object", path=str(jsonl), line=number)
-                yield number, row
+                yield number, _clean(row)
         return
     tsv = folder / "meta.tsv"
+    check_file_size(refuse_link(tsv), MAX_TABLE_BYTES, "a corpus table")
     with tsv.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t")
-        for number, row in enumerate(reader, start=2):
-            yield number, dict(row)
+        while True:
+            start = reader.line_num + 1 if reader.line_num else 2  # the row's first line (1: the header)
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a quote never closed, so a field over csv's size limit
+                raise ParseError(f"unreadable table row ({exc})", path=str(tsv), line=start) from exc
+            yield start, _clean(row)
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: drop_control(value) if isinstance(value, str) else value for key, value in row.items()}
 
 
 def parse_date(value: str, *, path: str, line: int) -> dt.date:
@@ -142,14 +169,27 @@ def _speech_text(row: dict[str, Any], speeches_dir: Path, table: Path, line: int
     filename = str(row.get("filename") or "")
     if filename and "/" not in filename and "\\" not in filename:
         candidate = speeches_dir / filename
-        if candidate.is_file():
+        try:
+            found = candidate.is_file()
+        except OSError as exc:  # a name the system cannot open (over 255 bytes, ...)
+            raise ParseError(
+                f"cannot open the speech file {filename[:80]!r} ({exc.strerror})", path=str(table), line=line
+            ) from exc
+        if found:
+            refuse_link(speeches_dir)
+            check_file_size(refuse_link(candidate), MAX_SPEECH_FILE_BYTES, "a speech file")
             try:
-                return decode_speech(candidate.read_bytes())
+                text = drop_control(decode_speech(candidate.read_bytes()))
+            except OSError as exc:
+                raise ParseError(f"cannot read the speech file ({exc.strerror})", path=str(candidate)) from exc
             except UnicodeDecodeError as exc:
-                raise ParseError(f"speech file is neither UTF-8 nor Windows-1252 ({exc})", path=str(candidate), line=1) from exc
+                raise ParseError(
+                    f"speech file is neither UTF-8 nor Windows-1252 ({exc})", path=str(candidate), line=1
+                ) from exc
+            return check_statement_length(text, path=str(candidate), line=1)
     content = row.get("content")
     if isinstance(content, str) and content.strip():
-        return content.replace("\r\n", "\n")
+        return check_statement_length(content.replace("\r\n", "\n"), path=str(table), line=line)
     raise ParseError(f"speech {filename or '?'} has no text (no file and no content)", path=str(table), line=line)
 
 

@@ -17,8 +17,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .limits import MAX_PDF_BYTES, MAX_PDF_PAGES, MAX_PDF_SECONDS, Deadline, check_file_size
 from .lines import Line
 from .model import ParseError
+from .textfix import drop_control
 
 # Page furniture bands, as fractions of the page height (measured on A4/letter S/PV records:
 # header baseline at ~92 % of the height, footer top at ~9 %).
@@ -45,25 +47,34 @@ class PdfPages:
 
 
 def read_pdf(path: str | Path) -> PdfPages:
+    """The cover rows and body lines of a record PDF. Within the size, page and time limits
+    (``limits``); anything PDFium cannot read (a page tree that loops, a broken page) is a
+    ParseError naming the file, and the page where there is one."""
     name = str(path)
+    check_file_size(Path(path), MAX_PDF_BYTES, "a record PDF")
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         raise ParseError(f"not a readable PDF ({exc})", path=name, line=None) from exc
+    page = 0
     try:
         page_count = len(document)
         if page_count == 0:
             raise ParseError("the PDF has no pages", path=name)
+        if page_count > MAX_PDF_PAGES:
+            raise ParseError(f"the PDF declares {page_count} pages (a record has at most {MAX_PDF_PAGES})", path=name)
+        deadline = Deadline(MAX_PDF_SECONDS, path=name)
         cover: list[str] = []
         body: list[Line] = []
         number = 0
         for index in range(page_count):
-            page = document[index]
-            runs, width, height = _page_runs(page)
+            page = index + 1
+            deadline.check(f"page {page} of {page_count}")
+            runs, width, height = _page_runs(document[index])
             if index == 0:
                 cover = _rows(runs)
                 continue
-            for line in _body_lines(runs, width, height, index + 1):
+            for line in _body_lines(runs, width, height, page):
                 number += 1
                 body.append(
                     Line(
@@ -80,6 +91,9 @@ def read_pdf(path: str | Path) -> PdfPages:
         if not cover and not body:
             raise ParseError("the PDF has no text layer (a scan?)", path=name)
         return PdfPages(cover=tuple(cover), body=tuple(body), page_count=page_count)
+    except pdfium.PdfiumError as exc:
+        where = f" (page {page})" if page else ""
+        raise ParseError(f"not a readable PDF{where}: {exc}", path=name) from exc
     finally:
         document.close()
 
@@ -104,7 +118,7 @@ def _page_runs(page: pdfium.PdfPage) -> tuple[list[_Run], float, float]:
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
         text = textpage.get_text_bounded(left, bottom, right, top)
-        text = text.replace("\r", "").replace("\n", " ")
+        text = drop_control(text.replace("\r", "").replace("\n", " "), keep=SOFT_HYPHEN)
         if not text.strip():
             continue
         index = textpage.get_index(left + 0.5, (bottom + top) / 2, 2, 4)

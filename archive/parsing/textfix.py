@@ -25,6 +25,25 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+# What XML 1.0 cannot carry (an Atom feed of a statement holding one failed): the C0 controls but
+# tab, line feed and carriage return; DEL; U+FFFE and U+FFFF.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def drop_control(text: str, *, keep: str = "") -> str:
+    """``text`` without control characters: a vertical tab or form feed becomes a line break, the
+    others go. Every reader calls it on what it reads, before parsing; ``keep``: those the reader
+    still needs (the text reader's page breaks, PDFium's soft hyphen), which it removes itself."""
+    if not CONTROL_RE.search(text):
+        return text
+
+    def replace(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        return ch if ch in keep else "\n" if ch in "\x0b\x0c" else ""
+
+    return CONTROL_RE.sub(replace, text)
+
+
 @lru_cache(maxsize=1)
 def base_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """(words, hyphenated compounds), lower-cased."""
@@ -108,9 +127,9 @@ def split_glued(text: str, vocabulary: Vocabulary) -> str:
         # Only the commonest short words, whose gluing makes no English word ("ofcontinuing",
         # "andthe"); "in", "to", "for" begin too many real words ("indefensible", "forgo").
         for fw in ("of", "and", "the"):
-            rest = low[len(fw):]
+            rest = low[len(fw) :]
             if low.startswith(fw) and len(rest) >= 5 and rest in vocabulary.base_words:
-                return f"{token[:len(fw)]} {token[len(fw):]}"
+                return f"{token[: len(fw)]} {token[len(fw) :]}"
         return token
 
     return re.sub(r"\b[a-z]{6,}\b", lower_glue, text)
