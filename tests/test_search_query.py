@@ -195,3 +195,14 @@ def test_symbols(text, kind, symbol, number, slug):
 def test_not_symbols():
     for text in ("2334", "resolution 2334 climate", "S/PV", "2016"):
         assert ql.symbol_target(text) is None, text
+
+
+def test_a_query_whose_written_out_form_is_too_long_is_refused_as_typed():
+    """The form shown back and linked in chips ("res:" written out as "resolution:", terms spaced)
+    is itself a query: a query accepted as typed never links to one that would be refused."""
+    typed = " ".join(["res:S/RES/2334"] * 19) + " " + "x" * 200
+    assert len(typed) <= ql.MAX_QUERY_CHARS
+    with pytest.raises(ql.QueryError, match="characters long"):
+        ql.parse(typed)
+    shorter = " ".join(["res:S/RES/2334 (2016)"] * 8)
+    assert ql.parse(ql.parse(shorter).text()).text() == ql.parse(shorter).text()

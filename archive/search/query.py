@@ -345,11 +345,7 @@ def parse(text: str) -> ParsedQuery:
     text = (text or "").strip()
     if not text:
         raise QueryError("Type some words to search for.")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"That query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}. "
-            "Search for the most telling words or a short phrase."
-        )
+    _check_length(text)
     if CONTROL_CHARACTERS.search(text):
         raise QueryError("That query has a control character in it; type it again without.")
     notices: list[str] = []
@@ -369,7 +365,17 @@ def parse(text: str) -> ParsedQuery:
             raise QueryError(
                 f"“{value}”: dates can be searched from {EARLIEST_DATE.year} to {LATEST_DATE.year} only."
             )
-    return ParsedQuery(node, tuple(dict.fromkeys(notices)))
+    parsed = ParsedQuery(node, tuple(dict.fromkeys(notices)))
+    _check_length(parsed.text(), "Written out in full, that query")  # shown back and linked: a query too
+    return parsed
+
+
+def _check_length(text: str, what: str = "That query") -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"{what} is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}. "
+            "Search for the most telling words or a short phrase."
+        )
 
 
 def _date_values(node: Node) -> list[str]:
