@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .delegations import resolve_delegation
-from .labels import could_start_label, match_label, squash
+from .labels import could_start_label, match_label, name_as_written, squash
 from .lines import Line
 from .model import (
     Adoption,
@@ -37,11 +37,21 @@ MONTHS = {
     )
 }
 SYMBOL_RE = re.compile(r"S\s*/\s*PV\s*\.\s*(\d{1,5})(?:\s*\(\s*Resumption\s*(\d+)\s*\))?", re.I)
-MEETING_NO_RE = re.compile(r"\b(\d{1,5})\s*(?:st|nd|rd|th)\s+meeting\b")
+MEETING_NO_RE = re.compile(r"\b(\d{1,5})\s*(?:st|nd|rd|th)\s+meeting\b", re.I)
 DATE_RE = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+(\d{1,2})\s+"
     r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+(\d{4})(?:,\s*(.+))?$"
+    r"\s+(\d{4})(?:,\s*(.+))?$",
+    re.I,
+)
+# Official Records before the 1990s: "Held at Lake Success, New York, on Tuesday, 29 August 1950,
+# at 3 p.m.", "Held in New York on Monday, 5 June 1967, at 9.30 a.m.".
+HELD_AT_RE = re.compile(r"^Held\s+(?:at|in)\s+(.+?),?\s+on\s+[A-Z][a-z]+day\b", re.I)
+# "President:" as printed, and as a scan reads it ("Presideut:", "Presldent:").
+PRESIDENT_HEAD_RE = re.compile(r"^Pres[il1]d[a-z]{2,3}\s*:\s*")
+# "Present: The representatives of the following countries: China, Cuba, ..., Yugoslavia."
+PRESENT_HEAD_RE = re.compile(
+    r"^Present\s*:\s*(?:The\s+representatives\s+of\s+the\s+following\s+(?:countries|States|members)\s*:\s*)?", re.I
 )
 COUNCIL_YEAR_RE = re.compile(r"^([A-Z][a-z]+(?:-[a-z]+)?\s+year)$")
 LEADER_RE = re.compile(r"\s*\.(?:\s*\.)+\s*")
@@ -153,9 +163,12 @@ def parse_cover(rows: Sequence[str], *, path: str) -> Cover:
     for i, line in enumerate(lines):
         dm = DATE_RE.search(line)
         if dm and cover.date is None:
-            cover.date = dt.date(int(dm.group(3)), MONTHS[dm.group(2)], int(dm.group(1)))
-            cover.start_time = (dm.group(4) or "").strip() or None
-            if i + 1 < len(lines) and not lines[i + 1].startswith(("President", "Members")):
+            cover.date = dt.date(int(dm.group(3)), MONTHS[dm.group(2).capitalize()], int(dm.group(1)))
+            cover.start_time = re.sub(r"^(?:at|st|al)\s+", "", (dm.group(4) or "").strip()) or None
+            held = HELD_AT_RE.match(line)
+            if held:
+                cover.place = held.group(1)
+            elif i + 1 < len(lines) and not lines[i + 1].startswith(("President", "Members")):
                 cover.place = lines[i + 1]
         cy = COUNCIL_YEAR_RE.match(line)
         if cy and cover.council_year is None:
@@ -167,10 +180,15 @@ def parse_cover(rows: Sequence[str], *, path: str) -> Cover:
 
 def _cover_people(lines: list[str], cover: Cover) -> None:
     """President and members. The PDF gives 'Belgium . . . Mr. X' rows; pdftotext gives the
-    country column and the name column one after the other."""
+    country column and the name column one after the other; Official Records before the 1990s
+    name the members in one sentence ("Present: The representatives of the following
+    countries: China, Cuba, ...")."""
     try:
-        start = next(i for i, line in enumerate(lines) if re.match(r"^President\s*:", line))
+        start = next(i for i, line in enumerate(lines) if PRESIDENT_HEAD_RE.match(line))
     except StopIteration:
+        return
+    if any(PRESENT_HEAD_RE.match(line) for line in lines[start:]):
+        _cover_present(lines[start:], cover)
         return
     try:
         end = next(i for i, line in enumerate(lines) if line == "Agenda" or line.startswith("Agenda "))
@@ -215,6 +233,45 @@ def _cover_people(lines: list[str], cover: Cover) -> None:
         cover.members = [MemberSeat(c, n) for c, n in zip(countries, names, strict=True)]
     else:
         cover.members = [MemberSeat(c, "") for c in countries]
+
+
+def _sentence(lines: list[str], start: int, *, until: str) -> str:
+    """Lines from ``start`` joined (a hyphen at a line end joined) until ``until`` is found."""
+    text = ""
+    for line in lines[start:]:
+        text = text[:-1] + line if text.endswith("-") else f"{text} {line}".strip()
+        if re.search(until, text):
+            break
+    return text
+
+
+def _cover_present(lines: list[str], cover: Cover) -> None:
+    """'President: Mr. J. MALIK (Union of Soviet Socialist Republics).' and 'Present: The
+    representatives of the following countries: China, Cuba, ..., Yugoslavia.'"""
+    pres = PRESIDENT_HEAD_RE.sub("", _sentence(lines, 0, until=r"\(.*\)"))
+    pm = re.match(r"^(.*?)\s*\((.+)\)", pres)
+    if pm:
+        cover.president = name_as_written(pm.group(1).strip()) or None
+        cover.presidency = squash(pm.group(2))
+    start = next(i for i, line in enumerate(lines) if PRESENT_HEAD_RE.match(line))
+    present = PRESENT_HEAD_RE.sub("", _sentence(lines, start, until=r"\.\s*$"))
+    names: list[str] = []
+    for part in present.rstrip(". ").split(","):
+        names.extend(_last_two(re.sub(r"^and\s+", "", part.strip())))
+    cover.members = [MemberSeat(n, "") for n in names if n]
+
+
+def _last_two(part: str) -> list[str]:
+    """'United Kingdom of Great Britain and Northern Ireland and United States of America' (the
+    last two of a list joined by 'and'): split where both sides are delegations."""
+    if resolve_delegation(part) or " and " not in part:
+        return [part]
+    pieces = part.split(" and ")
+    for k in range(len(pieces) - 1, 0, -1):
+        left, right = " and ".join(pieces[:k]), " and ".join(pieces[k:])
+        if resolve_delegation(left) and resolve_delegation(right):
+            return [left, right]
+    return [part]
 
 
 def _cover_agenda(lines: list[str], cover: Cover) -> None:
@@ -314,8 +371,11 @@ class _Turn:
 class RecordBuilder:
     """Walks body lines and cuts them into statements, stage directions and votes."""
 
-    def __init__(self, lines: Sequence[Line], cover: Cover, *, path: str) -> None:
+    def __init__(self, lines: Sequence[Line], cover: Cover, *, path: str, starts_with_label: bool = False) -> None:
+        """``starts_with_label``: the first line is a label even when it is a bare name
+        ("Hadiza (spoke in French):"), as in a single statement."""
         self.lines = list(lines)
+        self.starts_with_label = starts_with_label
         self.cover = cover
         self.path = path
         self.turns: list[_Turn] = []
@@ -335,16 +395,17 @@ class RecordBuilder:
     def _label_at(self, i: int) -> tuple[SpeakerLabel, int, str] | None:
         """A label starting line i: (label, lines consumed, rest of text)."""
         line = self.lines[i]
-        if line.typeset:
+        bare = i == 0 and self.starts_with_label
+        if line.typeset and not bare:
             if not line.bold_prefix or not could_start_label(line.bold_prefix):
                 return None
-        elif not could_start_label(line.text):
+        elif not bare and not could_start_label(line.text):
             return None
         window = [line.text]
         for j in range(i + 1, min(i + 3, len(self.lines))):
             window.append(self.lines[j].text)
         joined = "\n".join(window)
-        found = match_label(joined)
+        found = match_label(joined, bare_name=bare)
         if not found:
             return None
         label, offset = found
@@ -549,6 +610,14 @@ def build_meeting(
     """``inherited_invitations``: surname -> office from earlier parts of the same meeting
     (a resumption's briefers were invited in part one)."""
     cover = parse_cover(cover_rows, path=path)
+    if cover.date is None or cover.president is None:
+        # Official Records before the 1990s print the meeting's heading (date, place, President,
+        # members) at the top of the first page of text, under the cover page.
+        front = _front_matter(body)
+        if front:
+            fuller = parse_cover([*cover_rows, *(line.text for line in body[:front])], path=path)
+            if fuller.date is not None:
+                cover, body = fuller, body[front:]
     if cover.symbol is None:
         raise ParseError("no meeting symbol (S/PV.NNNN) or number on the cover page", path=path, line=1)
     if cover.date is None:
@@ -596,6 +665,14 @@ def build_meeting(
         invitations=tuple(sorted(invited.items())),
         adoptions=adoptions,
     )
+
+
+def _front_matter(body: Sequence[Line]) -> int:
+    """How many lines open the body before its first speaker label or stage direction."""
+    for i, line in enumerate(body):
+        if match_label(line.text) or stage_kind(line.text):
+            return i
+    return 0
 
 
 def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote]) -> tuple[Adoption, ...]:

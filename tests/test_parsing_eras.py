@@ -1,0 +1,116 @@
+"""Records of other eras: every printed form of a label, a cover page and a language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from archive.parsing import parse_path, parse_statement_text
+from archive.parsing.labels import match_label, name_as_written
+
+from .conftest import FIXTURES
+
+ERAS = FIXTURES / "eras"
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "office", "delegation", "language"),
+    [
+        # 1994 – about 2005
+        ("Mr. Al-Kidwa (Palestine) (interpretation from Arabic):", "Mr. Al-Kidwa", None, "Palestine", "Arabic"),
+        ("The President (interpretation from French):", None, "The President", None, "French"),
+        (
+            "Mr. Amorim (Brazil) (spoke in Portuguese; English text furnished by the delegation):",
+            "Mr. Amorim",
+            None,
+            "Brazil",
+            "Portuguese",
+        ),
+        # Official Records before the 1990s: capitals, "translated from"
+        ("Sir Gladwyn JEBB (United Kingdom):", "Sir Gladwyn Jebb", None, "United Kingdom", None),
+        ("Mr. TSIANG (China):", "Mr. Tsiang", None, "China", None),
+        ("The PRESIDENT (translated from Russian):", None, "The President", None, "Russian"),
+        ("The SECRETARY-GENERAL:", None, "The Secretary-General", None, None),
+        (
+            "Mr. FEDORENKO (Union of Soviet Socialist Republics) (translated from Russian):",
+            "Mr. Fedorenko",
+            None,
+            "Union of Soviet Socialist Republics",
+            "Russian",
+        ),
+        ("Mr. LIU Chieh (China):", "Mr. Liu Chieh", None, "China", None),
+        ("Mr. AL-KIDWA (Palestine):", "Mr. Al-Kidwa", None, "Palestine", None),
+    ],
+)
+def test_labels_of_every_era(printed, name, office, delegation, language):
+    found = match_label(printed + " The text.")
+    assert found is not None, printed
+    label, offset = found
+    assert label.printed == printed[:-1]
+    assert (label.name, label.office, label.delegation, label.language) == (name, office, delegation, language)
+    assert (printed + " The text.")[offset:] == "The text."
+
+
+def test_numbered_paragraph_before_a_label():
+    label, offset = match_label("12. The PRESIDENT (translated from French): I call on")
+    assert label.office == "The President" and label.language == "French"
+    assert label.printed == "The PRESIDENT (translated from French)"
+
+
+def test_names_keep_mixed_case_and_initials():
+    assert name_as_written("Mr. J. MALIK") == "Mr. J. Malik"
+    assert name_as_written("Mr. de La Sablière") == "Mr. de La Sablière"
+    assert name_as_written("U THANT") == "U Thant"
+
+
+def test_a_bare_name_is_a_label_only_where_a_label_must_be():
+    assert match_label("Hadiza (spoke in French): Merci.") is None
+    label, _ = match_label("Hadiza (spoke in French): Merci.", bare_name=True)
+    assert label.name == "Hadiza" and label.language == "French"
+    assert match_label("Note: this is not a label", bare_name=True) is None
+
+
+def test_single_statement_by_a_briefer_named_once():
+    meeting = parse_statement_text(
+        "Hadiza (spoke in French): I am sixteen and I come from Diffa.\nThank you.",
+        symbol="S/PV.8700",
+        date=dt.date(2020, 1, 21),
+        path="hadiza.txt",
+    )
+    (statement,) = meeting.statements
+    assert statement.speaker == "Hadiza" and statement.language == "French"
+    assert statement.text.startswith("I am sixteen and I come from Diffa.")
+
+
+def test_1995_provisional_record_interpretation_labels():
+    (meeting,) = parse_path(ERAS / "S_PV.3553_1995.txt")
+    assert meeting.symbol == "S/PV.3553" and meeting.date == dt.date(1995, 7, 12)
+    got = [(s.speaker, s.delegation, s.role, s.language) for s in meeting.statements]
+    assert got == [
+        ("Mr. MARTINEZ BLANCO", "Honduras", "president", "Spanish"),
+        ("Mr. Misic", "Bosnia and Herzegovina", "invitee", None),
+        ("Mr. Merimee", "France", "member", "French"),
+        ("Mr. Sidorov", "Russian Federation", "member", "Russian"),
+        ("Mr. Cardenas", "Argentina", "member", "Spanish"),
+        ("Mrs. Albright", "United States of America", "member", None),
+        ("The Secretary-General", "United Nations", "secretariat", None),
+    ]
+
+
+def test_1967_official_record_cover_and_statements():
+    (meeting,) = parse_path(ERAS / "S_PV.1347_1967.txt")
+    assert meeting.symbol == "S/PV.1347" and meeting.number == 1347
+    assert meeting.date == dt.date(1967, 6, 5) and meeting.start_time == "9.30 a.m."
+    assert meeting.place == "New York"
+    assert meeting.president == "Mr. Hans R. Tabor" and meeting.presidency == "Denmark"
+    members = [m.delegation for m in meeting.members]
+    assert len(members) == 15 and members[0] == "Argentina" and members[-1] == "United States of America"
+    assert "United Kingdom of Great Britain and Northern Ireland" in members
+    got = [(s.speaker, s.delegation, s.role, s.language) for s in meeting.statements]
+    assert got[0] == ("Mr. Hans R. Tabor", "Denmark", "president", None)
+    assert got[1] == ("Mr. Fedorenko", "Union of Soviet Socialist Republics", "member", "Russian")
+    assert got[2][1:] == ("United States of America", "member", None)
+    assert got[4] == ("Mr. Seydoux", "France", "member", "French")
+    assert got[5][1:3] == ("United Nations", "secretariat")
+    assert meeting.statements[1].text.startswith("The Soviet delegation asks")
