@@ -63,6 +63,7 @@ def parse_pdf(path: str | Path, *, inherited_invitations: dict[str, str] | None 
         source_kind="pdf",
         source_name=Path(path).name,
         inherited_invitations=inherited_invitations,
+        reader="ocr" if pages.reader == "ocr" else None,
     )
 
 

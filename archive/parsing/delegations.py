@@ -35,6 +35,7 @@ __all__ = [
     "delegation_by_key",
     "normalise_name",
     "resolve_delegation",
+    "resolve_misread_delegation",
 ]
 
 
@@ -716,6 +717,27 @@ def resolve_delegation(text: str) -> DelegationInfo | None:
 def delegation_by_key(key: str) -> DelegationInfo | None:
     """The delegation with this exact key ("gbr", "united-nations"), or None."""
     return _BY_KEY.get(key)
+
+
+def resolve_misread_delegation(text: str) -> DelegationInfo | None:
+    """For OCR only: the delegation ``text`` names, or the one whose name (or alias) it is within
+    one letter in eight of ("Saint Vincent aid the Grenadines"), when exactly one is that close.
+    Printed text goes through :func:`resolve_delegation`, which never guesses."""
+    from .textfix import edit_distance
+
+    exact = resolve_delegation(text)
+    if exact is not None or not text:
+        return exact
+    n = normalise_name(text)
+    limit = len(n) // 8
+    if limit == 0:
+        return None
+    keys = {
+        key
+        for name, key in (*_NAMES.items(), *_ALIASES.items())
+        if abs(len(name) - len(n)) <= limit and edit_distance(name, n) <= limit
+    }
+    return delegation_by_key(keys.pop()) if len(keys) == 1 else None
 
 
 def all_delegations() -> tuple[DelegationInfo, ...]:

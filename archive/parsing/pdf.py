@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from .lines import Line
 from .model import ParseError
+from .ocr import is_scan, read_scan
 
 # Page furniture bands, as fractions of the page height (measured on A4/letter S/PV records:
 # header baseline at ~92 % of the height, footer top at ~9 %).
@@ -42,6 +43,7 @@ class PdfPages:
     cover: tuple[str, ...]  # the first page, row by row
     body: tuple[Line, ...]
     page_count: int
+    reader: str = "text"  # "text": the PDF's text layer; "ocr": a scan read through OCR
 
 
 def read_pdf(path: str | Path) -> PdfPages:
@@ -54,6 +56,9 @@ def read_pdf(path: str | Path) -> PdfPages:
         page_count = len(document)
         if page_count == 0:
             raise ParseError("the PDF has no pages", path=name)
+        if is_scan(document):
+            scan_cover, scan_body = read_scan(document, path=name)
+            return PdfPages(cover=tuple(scan_cover), body=tuple(scan_body), page_count=page_count, reader="ocr")
         cover: list[str] = []
         body: list[Line] = []
         number = 0

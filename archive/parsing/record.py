@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .delegations import resolve_delegation
+from .delegations import resolve_delegation, resolve_misread_delegation
 from .labels import could_start_label, match_label, name_as_written, squash
 from .lines import Line
 from .model import (
@@ -27,6 +27,7 @@ from .model import (
     StageDirection,
     Vote,
 )
+from .ocr import harmonise_speakers
 from .textfix import Vocabulary, join_lines
 
 MONTHS = {
@@ -37,6 +38,7 @@ MONTHS = {
     )
 }
 SYMBOL_RE = re.compile(r"S\s*/\s*PV\s*\.\s*(\d{1,5})(?:\s*\(\s*Resumption\s*(\d+)\s*\))?", re.I)
+SCANNED_SYMBOL_RE = re.compile(r"\bS\s?[/|\\yl1I]?\s?P\s?V\s?[.,]\s?(\d{1,5})\b", re.I)
 MEETING_NO_RE = re.compile(r"\b(\d{1,5})\s*(?:st|nd|rd|th)\s+meeting\b", re.I)
 DATE_RE = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+(\d{1,2})\s+"
@@ -51,7 +53,7 @@ HELD_AT_RE = re.compile(r"^Held\s+(?:at|in)\s+(.+?),?\s+on\s+[A-Z][a-z]+day\b", 
 PRESIDENT_HEAD_RE = re.compile(r"^Pres[il1]d[a-z]{2,3}\s*:\s*")
 # "Present: The representatives of the following countries: China, Cuba, ..., Yugoslavia."
 PRESENT_HEAD_RE = re.compile(
-    r"^Present\s*:\s*(?:The\s+representatives\s+of\s+the\s+following\s+(?:countries|States|members)\s*:\s*)?", re.I
+    r"^Present\s*:\s*(?:The\s+representatives\s+of\s+the\s+\S+\s+(?:countries|States|members)\s*:\s*)?", re.I
 )
 COUNCIL_YEAR_RE = re.compile(r"^([A-Z][a-z]+(?:-[a-z]+)?\s+year)$")
 LEADER_RE = re.compile(r"\s*\.(?:\s*\.)+\s*")
@@ -152,6 +154,10 @@ def parse_cover(rows: Sequence[str], *, path: str) -> Cover:
         cover.number = int(m.group(1))
         cover.resumption = int(m.group(2)) if m.group(2) else None
         cover.symbol = f"S/PV.{cover.number}"
+    m = SCANNED_SYMBOL_RE.search(compact) if cover.number is None else None
+    if m:  # a scan's misread symbol: "Sypv.8702", "S/PV. 8702"
+        cover.number = int(m.group(1))
+        cover.symbol = f"S/PV.{cover.number}"
     m = MEETING_NO_RE.search(compact)
     if m and cover.number is None:  # the symbol wins: the printed "8707th" is sometimes garbled
         cover.number = int(m.group(1))
@@ -248,7 +254,8 @@ def _sentence(lines: list[str], start: int, *, until: str) -> str:
 def _cover_present(lines: list[str], cover: Cover) -> None:
     """'President: Mr. J. MALIK (Union of Soviet Socialist Republics).' and 'Present: The
     representatives of the following countries: China, Cuba, ..., Yugoslavia.'"""
-    pres = PRESIDENT_HEAD_RE.sub("", _sentence(lines, 0, until=r"\(.*\)"))
+    pres = PRESIDENT_HEAD_RE.sub("", _sentence(lines, 0, until=r"\(.*[)}\]]"))
+    pres = re.sub(r"[}\]]", ")", pres)  # a scan's misread parenthesis
     pm = re.match(r"^(.*?)\s*\((.+)\)", pres)
     if pm:
         cover.president = name_as_written(pm.group(1).strip()) or None
@@ -257,6 +264,7 @@ def _cover_present(lines: list[str], cover: Cover) -> None:
     present = PRESENT_HEAD_RE.sub("", _sentence(lines, start, until=r"\.\s*$"))
     names: list[str] = []
     for part in present.rstrip(". ").split(","):
+        part = re.sub(r"(?<=[a-z])\.(?=\s)", "", part)  # a scan's stray full stop: "Northern. Ireland"
         names.extend(_last_two(re.sub(r"^and\s+", "", part.strip())))
     cover.members = [MemberSeat(n, "") for n in names if n]
 
@@ -366,6 +374,19 @@ class _Turn:
     line: int
     page: int
     paragraphs: list[list[str]] = field(default_factory=list)
+    read: list[tuple[float, int]] = field(default_factory=list)  # OCR: (confidence, words) per line
+
+    def note(self, line: Line, text: str) -> None:
+        if line.confidence is not None:
+            self.read.append((line.confidence, len(text.split())))
+
+    @property
+    def confidence(self) -> float | None:
+        """Mean OCR word confidence over the statement (0 – 100), None when not read by OCR."""
+        words = sum(n for _, n in self.read)
+        if not words:
+            return None
+        return round(sum(c * n for c, n in self.read) / words, 1)
 
 
 class RecordBuilder:
@@ -396,17 +417,22 @@ class RecordBuilder:
         """A label starting line i: (label, lines consumed, rest of text)."""
         line = self.lines[i]
         bare = i == 0 and self.starts_with_label
+        # A scan loses honorifics ("Tsrenc (China): My delegation"): there a bare name is a label
+        # when its parenthesis names a known delegation.
+        scanned = line.confidence is not None and not could_start_label(line.text)
         if line.typeset and not bare:
             if not line.bold_prefix or not could_start_label(line.bold_prefix):
                 return None
-        elif not bare and not could_start_label(line.text):
+        elif not bare and not scanned and not could_start_label(line.text):
             return None
         window = [line.text]
         for j in range(i + 1, min(i + 3, len(self.lines))):
             window.append(self.lines[j].text)
         joined = "\n".join(window)
-        found = match_label(joined, bare_name=bare)
+        found = match_label(joined, bare_name=bare or scanned)
         if not found:
+            return None
+        if scanned and not bare and not (found[0].delegation and resolve_delegation(found[0].delegation)):
             return None
         label, offset = found
         consumed = joined[:offset].count("\n")  # the speech starts on line i + consumed
@@ -457,6 +483,7 @@ class RecordBuilder:
                 current = _Turn(label=label, line=line.number, page=line.page)
                 self.turns.append(current)
                 paragraph = [rest] if rest else []
+                current.note(line, rest)
                 i += consumed
                 continue
             if VOTE_HEAD_RE.match(line.text) and (line.typeset and line.style == "italic" or self._in_vote()):
@@ -489,6 +516,7 @@ class RecordBuilder:
             if paragraph and self._new_paragraph(i):
                 close_paragraph()
             paragraph.append(line.text)
+            current.note(line, line.text)
             i += 1
         close_paragraph()
 
@@ -606,9 +634,10 @@ def build_meeting(
     source_kind: str,
     source_name: str,
     inherited_invitations: dict[str, str] | None = None,
+    reader: str | None = None,
 ) -> ParsedMeeting:
     """``inherited_invitations``: surname -> office from earlier parts of the same meeting
-    (a resumption's briefers were invited in part one)."""
+    (a resumption's briefers were invited in part one). ``reader``: "ocr" for a scan."""
     cover = parse_cover(cover_rows, path=path)
     if cover.date is None or cover.president is None:
         # Official Records before the 1990s print the meeting's heading (date, place, President,
@@ -622,6 +651,8 @@ def build_meeting(
         raise ParseError("no meeting symbol (S/PV.NNNN) or number on the cover page", path=path, line=1)
     if cover.date is None:
         raise ParseError("no meeting date on the cover page", path=path, line=1)
+    if reader == "ocr":  # a cover page's names as OCR misread them: "Saint Vincent aid the Grenadines"
+        cover.members = [MemberSeat(_misread_delegation(m.delegation), m.representative) for m in cover.members]
     builder = RecordBuilder(body, cover, path=path)
     builder.build()
     if not builder.turns:
@@ -642,6 +673,8 @@ def build_meeting(
         statements.append(
             _statement(order, turn, paragraphs, cover, presidency, members, invited, previous)
         )
+    if reader == "ocr":
+        statements = harmonise_speakers(statements)
     adoptions = find_adoptions(statements, builder.votes)
     return ParsedMeeting(
         symbol=cover.symbol,
@@ -664,6 +697,7 @@ def build_meeting(
         warnings=tuple(builder.warnings),
         invitations=tuple(sorted(invited.items())),
         adoptions=adoptions,
+        reader=reader,
     )
 
 
@@ -696,6 +730,11 @@ def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote])
                 )
             )
     return tuple(found)
+
+
+def _misread_delegation(name: str) -> str:
+    info = resolve_misread_delegation(name)
+    return info.name if info else name
 
 
 def _canonical(name: str) -> str:
@@ -824,4 +863,5 @@ def _statement(
         page=turn.page,
         national_capacity=national,
         on_behalf_of=label.on_behalf_of,
+        ocr_confidence=turn.confidence,
     )
