@@ -272,11 +272,21 @@ _OFFICE_LABEL_RE = re.compile(
 _LANGUAGE_PAREN_RE = re.compile(r"\((\S{5,15})\s+(\S{2,5})\s+([A-Z][a-z]+)\s*[)}\]]")
 _LANGUAGE_WORDS = {"translated": "from", "interpretation": "from", "spoke": "in"}
 LANGUAGES = ("Arabic", "Chinese", "English", "French", "Russian", "Spanish", "Portuguese", "German", "Italian")
-_HONORIFIC_COMMA_RE = re.compile(r"^(Mr|Mrs|Ms|Dr)[,;:]\s")
+# "Mr, Austin", "Mr. .Baati", "Mr..Wu Haitao": an honorific's full stop misread.
+_HONORIFIC_STOP_RE = re.compile(r"^(Mr|Mrs|Ms|Dr)(?:[,;:]\s+|\s*\.[\s.]*)(?=[A-Z])")
+# "Ms. King (Saint Vincent and the Grenadines);", "Ms. Blum de Barberi (Colombia). (spoke in": the
+# punctuation after a label's parenthesis misread.
+_LABEL_PARENS_RE = re.compile(
+    r"^((?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.\s+[^():;]{1,60}?\s*\([^()]*(?:\([^()]*\))?[^()]*\))\s*([.,;])(\s*\(|\s*$)"
+)
 
 
 def repair_label(line: OcrLine) -> OcrLine:
-    text = _HONORIFIC_COMMA_RE.sub(r"\1. ", line.text)
+    text = _HONORIFIC_STOP_RE.sub(r"\1. ", line.text)
+    parens = _LABEL_PARENS_RE.match(text)
+    if parens:
+        after = " (" if parens.group(3).strip() == "(" else ":"
+        text = parens.group(1) + after + text[parens.end() :]
     m = _OFFICE_LABEL_RE.match(text)
     if m and _near(m.group("office"), "president"):
         paren = _language_paren(m.group("verb"), m.group("prep"), m.group("lang")) if m.group("verb") else ""
