@@ -29,7 +29,7 @@ def test_a_scanned_1950_record_is_stored_with_its_reader_and_confidence(capsys):
         "Union of Soviet Socialist Republics",
         "United States of America",
         "Union of Soviet Socialist Republics",
-        "China",
+        "Republic of China",
     ]
     assert statements[0].role == "president" and statements[0].language == "Russian"
     assert all(s.ocr_confidence is not None for s in statements)
@@ -55,3 +55,24 @@ def test_without_tesseract_nothing_is_stored(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "S_PV.492_1950.pdf" in err and "tesseract-ocr" in err
     assert Meeting.objects.count() == 0 and Statement.objects.count() == 0
+
+
+def test_country_pages_show_council_years_and_the_state_that_continued_it(client):
+    require_shared()
+    with replayed_ocr(RECORD_1950):
+        call_command("import_records", str(RECORD_1950), "--no-progress")
+    call_command("import_records", str(OTHER_ERAS.parent / "unsc-2020/meetings/pdf/S_PV.8702_E.pdf"), "--no-progress")
+    ussr = client.get("/countries/sun/").content.decode()
+    assert "Member of the Security Council: 1946–1991." in ussr
+    assert 'Continued by <a href="/countries/rus/">Russian Federation</a> from 24 December 1991.' in ussr
+    russia = client.get("/countries/rus/").content.decode()
+    assert (
+        'Continues <a href="/countries/sun/">Union of Soviet Socialist Republics</a> (since 24 December 1991)' in russia
+    )
+    roc = client.get("/countries/republic-of-china/").content.decode()
+    assert "Member of the Security Council: 1946–1971." in roc and "from 25 October 1971" in roc
+    egypt = client.get("/countries/egy/").content.decode()
+    assert "1949–1950" in egypt and "2016–2017" in egypt  # elected terms from the membership data
+    # Statements of 1950 stay with the USSR and the Republic of China, not their successors.
+    assert Statement.objects.filter(delegation__key="republic-of-china").exists()
+    assert not Statement.objects.filter(delegation__key="chn", meeting__date__year=1950).exists()

@@ -111,6 +111,38 @@ def test_1967_official_record_cover_and_statements():
     assert got[0] == ("Mr. Hans R. Tabor", "Denmark", "president", None)
     assert got[1] == ("Mr. Fedorenko", "Union of Soviet Socialist Republics", "member", "Russian")
     assert got[2][1:] == ("United States of America", "member", None)
+    assert got[3] == ("Mr. Liu Chieh", "Republic of China", "member", None)  # China's seat until October 1971
     assert got[4] == ("Mr. Seydoux", "France", "member", "French")
-    assert got[5][1:3] == ("United Nations", "secretariat")
+    assert got[5] == ("Mr. Rafael", "Israel", "invitee", None)
+    assert got[6][1:3] == ("United Nations", "secretariat")
+    assert [m.delegation for m in meeting.members][4] == "Republic of China"
     assert meeting.statements[1].text.startswith("The Soviet delegation asks")
+
+
+def test_without_members_on_the_cover_roles_come_from_the_councils_membership(tmp_path):
+    text = (ERAS / "S_PV.1347_1967.txt").read_text(encoding="utf-8")
+    start = text.index("Present:")
+    end = text.index("Provisional agenda")
+    cut = tmp_path / "S_PV.1347_1967.txt"
+    cut.write_text(text[:start] + text[end:], encoding="utf-8")
+    (meeting,) = parse_path(cut)
+    assert meeting.members == ()
+    roles = {s.delegation: s.role for s in meeting.statements}
+    assert roles["Union of Soviet Socialist Republics"] == roles["Republic of China"] == "member"
+    assert roles["Israel"] == "invitee"
+
+
+def test_council_membership_by_date():
+    from archive.parsing.membership import council_members, membership_years
+
+    in_1950 = council_members(dt.date(1950, 8, 29))
+    assert {"republic-of-china", "sun", "yug", "usa", "gbr"} <= in_1950 and len(in_1950) == 11
+    assert "chn" not in in_1950 and "rus" not in in_1950
+    assert "chn" in council_members(dt.date(1971, 11, 1)) and "republic-of-china" not in council_members(
+        dt.date(1971, 11, 1)
+    )
+    assert "sun" in council_members(dt.date(1991, 6, 1)) and "rus" in council_members(dt.date(1992, 1, 31))
+    assert len(council_members(dt.date(2020, 1, 13))) == 15
+    assert membership_years("ddr") == (1980, 1981)
+    assert membership_years("republic-of-china")[-1] == 1971 and membership_years("chn")[0] == 1971
+    assert membership_years("zar") == (1982, 1983, 1990, 1991)

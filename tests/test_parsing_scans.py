@@ -67,7 +67,7 @@ def test_1950_record_cover(meeting_1950):
     assert m.reader == "ocr" and m.place == "Lake Success, New York" and m.start_time == "3 p.m."
     assert m.president == "Mr. J. Malik" and m.presidency == "Union of Soviet Socialist Republics"
     assert [s.delegation for s in m.members] == [
-        "China", "Cuba", "Ecuador", "Egypt", "France", "India", "Norway", "Union of Soviet Socialist Republics",
+        "Republic of China", "Cuba", "Ecuador", "Egypt", "France", "India", "Norway", "Union of Soviet Socialist Republics",
         "United Kingdom of Great Britain and Northern Ireland", "United States of America", "Yugoslavia",
     ]  # fmt: skip
 
@@ -79,12 +79,12 @@ def test_1950_record_statements_in_order_with_their_delegations(meeting_1950):
         ("Mr. J. Malik", "Union of Soviet Socialist Republics", "president", "Russian"),
         ("Mr. Austin", "United States of America", "member", None),
         ("Mr. J. Malik", "Union of Soviet Socialist Republics", "president", "Russian"),
-        ("Mr. Tsiang", "China", "member", None),
+        ("Mr. Tsiang", "Republic of China", "member", None),
         ("Sir Gladwyn Jebb", "United Kingdom of Great Britain and Northern Ireland", "member", None),
     ]
     by_speaker = {s.speaker: s.delegation for s in statements}
     assert by_speaker["Sir Gladwyn Jebb"] == "United Kingdom of Great Britain and Northern Ireland"
-    assert by_speaker["Mr. Tsiang"] == "China"
+    assert by_speaker["Mr. Tsiang"] == "Republic of China"  # China's seat until 25 October 1971
     assert by_speaker["Mr. Austin"] == "United States of America"
     assert by_speaker["Mr. Quevedo"] == "Ecuador"
     assert by_speaker["Mr. Chauvel"] == "France"

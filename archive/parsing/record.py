@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .delegations import resolve_delegation, resolve_misread_delegation
+from .delegations import resolve_delegation, resolve_delegation_on, resolve_misread_delegation
 from .labels import could_start_label, match_label, name_as_written, squash
 from .lines import Line
+from .membership import council_members
 from .model import (
     Adoption,
     AgendaItem,
@@ -193,8 +194,9 @@ def _cover_people(lines: list[str], cover: Cover) -> None:
         start = next(i for i, line in enumerate(lines) if PRESIDENT_HEAD_RE.match(line))
     except StopIteration:
         return
-    if any(PRESENT_HEAD_RE.match(line) for line in lines[start:]):
-        _cover_present(lines[start:], cover)
+    rest = lines[start:]
+    if any(PRESENT_HEAD_RE.match(line) for line in rest) or not any(re.match(r"^Members\s*:", line) for line in rest):
+        _cover_present(rest, cover)
         return
     try:
         end = next(i for i, line in enumerate(lines) if line == "Agenda" or line.startswith("Agenda "))
@@ -260,7 +262,9 @@ def _cover_present(lines: list[str], cover: Cover) -> None:
     if pm:
         cover.president = name_as_written(pm.group(1).strip()) or None
         cover.presidency = squash(pm.group(2))
-    start = next(i for i, line in enumerate(lines) if PRESENT_HEAD_RE.match(line))
+    start = next((i for i, line in enumerate(lines) if PRESENT_HEAD_RE.match(line)), None)
+    if start is None:
+        return  # no members named: the Council's membership of the day stands in (council_members)
     present = PRESENT_HEAD_RE.sub("", _sentence(lines, start, until=r"\.\s*$"))
     names: list[str] = []
     for part in present.rstrip(". ").split(","):
@@ -664,8 +668,19 @@ def build_meeting(
     vocabulary = Vocabulary(line.text for line in body)
     invited = dict(inherited_invitations or {})
     invited.update(_invitations(builder, vocabulary))
-    members = {_norm_country(m.delegation) for m in cover.members}
-    presidency = _canonical(cover.presidency) if cover.presidency else None
+    # A seat whose holder depends on the date ("China" in 1950: the Republic of China) is named
+    # by its holder, so that it is stored with the right delegation.
+    cover.members = [
+        MemberSeat(_canonical(m.delegation, cover.date), m.representative)
+        if _norm_country(m.delegation, cover.date) != _norm_country(m.delegation)
+        else m
+        for m in cover.members
+    ]
+    if cover.members:
+        members = {_norm_country(m.delegation, cover.date) for m in cover.members}
+    else:  # no members on the cover (a scan's, a short excerpt's): the Council of that day
+        members = set(council_members(cover.date))
+    presidency = _canonical(cover.presidency, cover.date) if cover.presidency else None
     statements: list[ParsedStatement] = []
     for order, turn in enumerate(builder.turns, start=1):
         paragraphs = tuple(p for p in (join_lines(par, vocabulary) for par in turn.paragraphs) if p)
@@ -737,17 +752,17 @@ def _misread_delegation(name: str) -> str:
     return info.name if info else name
 
 
-def _canonical(name: str) -> str:
-    info = resolve_delegation(name)
+def _canonical(name: str, date: dt.date | None = None) -> str:
+    info = resolve_delegation_on(name, date)
     return info.name if info else name
 
 
-def _norm_country(name: str) -> str:
-    info = resolve_delegation(name)
+def _norm_country(name: str, date: dt.date | None = None) -> str:
+    info = resolve_delegation_on(name, date)
     return info.key if info else squash(name).lower()
 
 
-def _floor_given_to(previous: ParsedStatement | None):  # -> DelegationInfo | None
+def _floor_given_to(previous: ParsedStatement | None, date: dt.date | None):  # -> DelegationInfo | None
     """The delegation the President just gave the floor to ("... to the observer of the
     European Union."), for a speaker whose label names no delegation."""
     if previous is None or previous.role != "president" or not previous.paragraphs:
@@ -755,7 +770,7 @@ def _floor_given_to(previous: ParsedStatement | None):  # -> DelegationInfo | No
     matches = list(FLOOR_RE.finditer(previous.paragraphs[-1]))
     if not matches:
         return None
-    return resolve_delegation(matches[-1].group(1))
+    return resolve_delegation_on(matches[-1].group(1), date)
 
 
 def _office_organisation(office: str):  # -> DelegationInfo | None
@@ -820,13 +835,13 @@ def _statement(
         cap = NATIONAL_CAPACITY_RE.search(text)
         if cap:
             national = True
-            delegation = _canonical(cap.group(1).strip()) if resolve_delegation(cap.group(1)) else presidency
+            delegation = _canonical(cap.group(1).strip(), cover.date) if resolve_delegation(cap.group(1)) else presidency
     elif label.office in ("The Secretary-General", "The Deputy Secretary-General"):
         role = "secretariat"
         delegation = "United Nations"
         speaker = speaker or label.office
     elif label.delegation:
-        info = resolve_delegation(label.delegation)
+        info = resolve_delegation_on(label.delegation, cover.date)
         delegation = info.name if info else label.delegation
         if info and info.kind == "secretariat":
             role = "secretariat"
@@ -838,7 +853,7 @@ def _statement(
         surname = (speaker or "").split()[-1].lower() if speaker else ""
         two = " ".join((speaker or "").split()[-2:]).lower()
         office = invited.get(two) or invited.get(surname)
-        floor = _floor_given_to(previous)
+        floor = _floor_given_to(previous, cover.date)
         org = _office_organisation(office) if office else None
         if floor is not None:
             delegation = floor.name
