@@ -124,3 +124,21 @@ def test_command(server, capsys):
         call_command("fetch_records", "S/PV.8700")
     with pytest.raises(CommandError):
         call_command("fetch_records")
+
+
+def test_an_old_record_is_fetched_and_read_through_ocr(server, capsys, monkeypatch):
+    """S/PV.492 (1950) exists only as a scan: fetched by its symbol, imported through OCR, and
+    the report says what it was read from."""
+    from .conftest import require_shared
+    from .golden import OTHER_ERAS, replayed_ocr
+
+    require_shared()
+    record = OTHER_ERAS / "S_PV.492_1950.pdf"
+    monkeypatch.setitem(RECORDS, 492, record)
+    with replayed_ocr(record):
+        call_command("fetch_records", "S/PV.492")
+    out = capsys.readouterr().out
+    assert "imported S/PV.492 from OCR of its page images (mean word confidence" in out
+    assert "1 fetched and imported" in out
+    meeting = Meeting.objects.get(slug="492")
+    assert meeting.read_by_ocr and meeting.statements.count() > 30
