@@ -25,9 +25,12 @@ sys.path.insert(0, str(ROOT))
 import pypdfium2 as pdfium  # noqa: E402
 
 
-def scanned_copy(source: Path, pages: list[int] | None, target: Path, *, seed: int, dpi: int = 200) -> int:
+def scanned_copy(
+    source: Path, pages: list[int] | None, target: Path, *, seed: int, dpi: int = 200, fill: float = 1.0
+) -> int:
     """A record as a scanner gives it: each page an image at ``dpi``, turned 0.4 degrees and
-    shifted, with one pixel in 300 flipped to black or white; no text layer. Returns the pages."""
+    shifted, with one pixel in 300 flipped to black or white; no text layer. ``fill`` below 1 sets
+    the image smaller than the page, with margins. Returns the pages."""
     rng = random.Random(seed)
     with pdfium.PdfDocument(str(source)) as document:
         scan = pdfium.PdfDocument.new()
@@ -41,7 +44,11 @@ def scanned_copy(source: Path, pages: list[int] | None, target: Path, *, seed: i
                 buffer[rng.randrange(size)] = rng.choice((0, 255))
             image = pdfium.PdfImage.new(scan)
             image.set_bitmap(bitmap)
-            image.set_matrix(pdfium.PdfMatrix().scale(width, height).rotate(0.4).translate(3, -2))
+            margin_x, margin_y = width * (1 - fill) / 2, height * (1 - fill) / 2
+            matrix = (
+                pdfium.PdfMatrix().scale(width * fill, height * fill).rotate(0.4).translate(3 + margin_x, margin_y - 2)
+            )
+            image.set_matrix(matrix)
             new = scan.new_page(width, height)
             new.insert_obj(image)
             new.gen_content()

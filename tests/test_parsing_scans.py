@@ -122,6 +122,18 @@ def test_a_born_digital_record_is_not_a_scan():
         assert is_scan(document)
 
 
+def test_page_images_with_margins_and_no_text_are_a_scan(tmp_path):
+    """A record that exists only as page images set with margins: a scan, not 'no meetings'."""
+    require_shared()
+    source = ROOT.parent / "shared/data/unsc-2020/meetings/pdf/S_PV.8702_E.pdf"
+    scanned_copy(source, [0, 1], tmp_path / "margins.pdf", seed=1, dpi=72, fill=0.7)
+    with pdfium.PdfDocument(str(tmp_path / "margins.pdf")) as document:
+        assert is_scan(document)
+    text_copy(source, [0, 1], tmp_path / "text.pdf")
+    with pdfium.PdfDocument(str(tmp_path / "text.pdf")) as document:
+        assert not is_scan(document)
+
+
 def text_copy(source: Path, pages: list[int], target: Path) -> None:
     with pdfium.PdfDocument(str(source)) as document:
         copy = pdfium.PdfDocument.new()

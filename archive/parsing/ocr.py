@@ -415,8 +415,8 @@ def record_lines(pages: Sequence[OcrPage], capitals: Counter[str] | None = None)
 
 
 def is_scan(document) -> bool:  # document: pypdfium2.PdfDocument
-    """Every page is one image covering (nearly) the whole page: a scan, whatever text layer a
-    scanner laid over it."""
+    """Every page is one image covering (nearly) the whole page, whatever text layer a scanner
+    laid over it, or an image set with margins on a page with no text at all: a scan."""
     import pypdfium2.raw as pdfium_c
 
     if len(document) == 0:
@@ -429,7 +429,11 @@ def is_scan(document) -> bool:  # document: pypdfium2.PdfDocument
             left, bottom, right, top = obj.get_bounds()
             area = max(0.0, min(right, x1) - max(left, x0)) * max(0.0, min(top, y1) - max(bottom, y0))
             covered = max(covered, area)
-        if covered < 0.85 * (x1 - x0) * (y1 - y0):
+        area = (x1 - x0) * (y1 - y0)
+        if covered >= 0.85 * area:
+            continue
+        # A page image set with margins, and no text at all on the page: a scan too.
+        if covered < 0.4 * area or page.get_textpage().count_chars() > 0:
             return False
     return True
 
