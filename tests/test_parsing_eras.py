@@ -86,9 +86,12 @@ def test_single_statement_by_a_briefer_named_once():
 def test_1995_provisional_record_interpretation_labels():
     (meeting,) = parse_path(ERAS / "S_PV.3553_1995.txt")
     assert meeting.symbol == "S/PV.3553" and meeting.date == dt.date(1995, 7, 12)
+    # One person, one name: the cover's capitals undone as the labels' are.
+    assert meeting.president == "Mr. Martinez Blanco"
+    assert [m.representative for m in meeting.members][:2] == ["Mr. Cardenas", "Mr. Outlule"]
     got = [(s.speaker, s.delegation, s.role, s.language) for s in meeting.statements]
     assert got == [
-        ("Mr. MARTINEZ BLANCO", "Honduras", "president", "Spanish"),
+        ("Mr. Martinez Blanco", "Honduras", "president", "Spanish"),
         ("Mr. Misic", "Bosnia and Herzegovina", "invitee", None),
         ("Mr. Merimee", "France", "member", "French"),
         ("Mr. Sidorov", "Russian Federation", "member", "Russian"),

@@ -233,12 +233,12 @@ def _cover_people(lines: list[str], cover: Cover) -> None:
     pres = " ".join(pres_lines)
     pm = re.match(r"^(.*?)\s*\((.+)\)\s*$", pres)
     if pm:
-        cover.president = pm.group(1).strip() or None
+        cover.president = name_as_written(pm.group(1).strip()) or None
         cover.presidency = pm.group(2).strip()
     elif pres:
-        cover.president = pres
+        cover.president = name_as_written(pres)
     if len(countries) == len(names):
-        cover.members = [MemberSeat(c, n) for c, n in zip(countries, names, strict=True)]
+        cover.members = [MemberSeat(c, name_as_written(n)) for c, n in zip(countries, names, strict=True)]
     else:
         cover.members = [MemberSeat(c, "") for c in countries]
 
