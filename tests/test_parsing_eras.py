@@ -149,3 +149,22 @@ def test_council_membership_by_date():
     assert membership_years("ddr") == (1980, 1981)
     assert membership_years("republic-of-china")[-1] == 1971 and membership_years("chn")[0] == 1971
     assert membership_years("zar") == (1982, 1983, 1990, 1991)
+
+
+def test_1982_provisional_record_members_without_leaders_and_zaire_presiding():
+    (meeting,) = parse_path(ERAS / "S_PV.2345_1982.txt")
+    assert (meeting.symbol, meeting.date, meeting.start_time) == ("S/PV.2345", dt.date(1982, 4, 1), "9 p.m.")
+    assert meeting.place == "Headquarters, New York"
+    assert (meeting.president, meeting.presidency) == ("Mr. Kamanda wa Kamanda", "Zaire")
+    seats = [(m.delegation, m.representative) for m in meeting.members]
+    assert len(seats) == 14 and seats[0] == ("China", "Mr. Ling Qing")
+    assert ("United Kingdom of Great Britain and Northern Ireland", "Sir Anthony Parsons") in seats
+    got = [(s.speaker, s.delegation, s.role, s.language) for s in meeting.statements]
+    assert got == [
+        ("Mr. Kamanda wa Kamanda", "Zaire", "president", "French"),
+        ("Sir Anthony Parsons", "United Kingdom of Great Britain and Northern Ireland", "member", None),
+        ("Mr. Ros", "Argentina", "invitee", "Spanish"),
+        ("Mr. Troyanovsky", "Union of Soviet Socialist Republics", "member", "Russian"),
+        ("Mrs. Kirkpatrick", "United States of America", "member", None),
+        ("Mr. Kamanda wa Kamanda", "Zaire", "president", "French"),
+    ]

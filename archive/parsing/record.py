@@ -50,6 +50,8 @@ DATE_RE = re.compile(
 # Official Records before the 1990s: "Held at Lake Success, New York, on Tuesday, 29 August 1950,
 # at 3 p.m.", "Held in New York on Monday, 5 June 1967, at 9.30 a.m.".
 HELD_AT_RE = re.compile(r"^Held\s+(?:at|in)\s+(.+?),?\s+on\s+[A-Z][a-z]+day\b", re.I)
+# A members row with no leaders: "United Kingdom of Great Britain and Northern Ireland Sir Anthony PARSONS".
+MEMBER_ROW_RE = re.compile(r"^(.+?)\s+((?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Sheikh|Lord|Lady|Baroness|Prince|Princess)\.?\s+\S.*)$")
 # "President:" as printed, and as a scan reads it ("Presideut:", "Presldent:").
 PRESIDENT_HEAD_RE = re.compile(r"^Pres[il1]d[a-z]{2,3}\s*:\s*")
 # "Present: The representatives of the following countries: China, Cuba, ..., Yugoslavia."
@@ -172,7 +174,7 @@ def parse_cover(rows: Sequence[str], *, path: str) -> Cover:
         if dm and cover.date is None:
             cover.date = dt.date(int(dm.group(3)), MONTHS[dm.group(2).capitalize()], int(dm.group(1)))
             cover.start_time = re.sub(r"^(?:at|st|al)\s+", "", (dm.group(4) or "").strip()) or None
-            held = HELD_AT_RE.match(line)
+            held = HELD_AT_RE.match(line) or (HELD_AT_RE.match(f"{lines[i - 1]} {line}") if i else None)
             if held:
                 cover.place = held.group(1)
             elif i + 1 < len(lines) and not lines[i + 1].startswith(("President", "Members")):
@@ -199,7 +201,11 @@ def _cover_people(lines: list[str], cover: Cover) -> None:
         _cover_present(rest, cover)
         return
     try:
-        end = next(i for i, line in enumerate(lines) if line == "Agenda" or line.startswith("Agenda "))
+        end = next(
+            i
+            for i, line in enumerate(lines)
+            if line == "Agenda" or line.startswith(("Agenda ", BOILERPLATE_START, "This record contains"))
+        )
     except StopIteration:
         end = len(lines)
     block = lines[start:end]
@@ -208,18 +214,22 @@ def _cover_people(lines: list[str], cover: Cover) -> None:
     pres_lines: list[str] = []
     in_members = False
     for line in block:
-        line = re.sub(r"^(?:President|Members)\s*:\s*", "", line)
-        if lines[start:end] and line == "":
-            continue
         if re.match(r"^Members\s*:", line):
             in_members = True
+        line = re.sub(r"^(?:President|Members)\s*:\s*", "", line)
+        if lines[start:end] and line == "":
             continue
         parts = [p.strip() for p in LEADER_RE.split(line) if p.strip()]
         if not in_members:
             pres_lines.extend(parts)
-            if any(p.startswith("(") for p in parts) or len(pres_lines) >= 2:
+            if any(p.startswith("(") or p.endswith(")") for p in parts) or len(pres_lines) >= 2:
                 in_members = True
             continue
+        if len(parts) == 1 and not LEADER_RE.search(line):
+            # "China Mr. LING Qing": a 1980s row with no leaders, split where a State's name ends.
+            row = MEMBER_ROW_RE.match(parts[0])
+            if row and resolve_delegation(row.group(1)):
+                parts = [row.group(1), row.group(2)]
         if len(parts) == 2:
             countries.append(parts[0])
             names.append(parts[1])
