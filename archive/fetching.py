@@ -183,5 +183,6 @@ def fetch_records(
             else:
                 summary.fetched.append(symbol)
             if progress:
-                progress(symbol)
+                read = [o.reader for o in result.outcomes if o.reader]
+                progress(f"{symbol} from {read[0]}" if read else symbol)
     return summary

@@ -50,7 +50,10 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: records of other eras, scans read through OCR
+# A scanned statement whose OCR words average below this confidence (0 – 100) is flagged: its
+# text and label may be misread. Tesseract gives 90+ for clean print; the 1950 scans 80 – 90.
+OCR_CONFIDENCE_FLOOR = 80
 RECORD_SUFFIXES = (".pdf", ".txt", ".gz")
 HONORIFIC_WORDS = {
     "mr.",
@@ -93,6 +96,7 @@ class MeetingOutcome:
     statements: int
     source: str
     note: str = ""
+    reader: str = ""  # how the file was read: "the PDF's text layer", "OCR of its page images", ...
 
 
 @dataclass
@@ -199,6 +203,24 @@ def _vendor_lock():
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+READERS = {
+    "pdf": "the PDF's text layer",
+    "text": "its pdftotext text",
+    "corpus": "the research corpus",
+    "statement": "a single statement",
+}
+
+
+def reader_of(parsed: ParsedMeeting) -> str:
+    """How a meeting's file was read, for the import report: "OCR of its page images (mean word
+    confidence 88)" for a scan, else its text's kind ("the PDF's text layer")."""
+    if parsed.reader == "ocr":
+        scores = [s.ocr_confidence for s in parsed.statements if s.ocr_confidence is not None]
+        mean = f" (mean word confidence {sum(scores) / len(scores):.0f})" if scores else ""
+        return f"OCR of its page images{mean}"
+    return READERS.get(parsed.source_kind, parsed.source_kind)
 
 
 def meeting_checksum(parsed: ParsedMeeting) -> str:
@@ -382,6 +404,7 @@ class Writer:
             "statement_count": len(parsed.statements),
             "source_kind": parsed.source_kind,
             "source_name": parsed.source_name,
+            "read_by_ocr": parsed.reader == "ocr",
             "source_checksum": checksum,
             "imported_at": timezone.now(),
         }
@@ -404,7 +427,7 @@ class Writer:
         flag_statements(Statement.objects.filter(meeting=meeting))
         touched.add(meeting)
         touched.refresh()
-        return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note)
+        return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note, reader_of(parsed))
 
     @staticmethod
     def _moved_orders(current: dict[int, Statement], parsed: ParsedMeeting) -> dict[int, int]:
@@ -485,6 +508,7 @@ class Writer:
             "word_count": len(s.text.split()),
             "source_line": s.line,
             "source_page": s.page,
+            "ocr_confidence": s.ocr_confidence,
         }
 
     def _write_statements(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
@@ -726,6 +750,9 @@ def flag_statements(statements) -> None:
             flags.append(StatementFlag(statement=s, reason="unplaced_speaker", detail=s.speaker_label[:300]))
         if s.speaker_label == "(unlabelled)":
             flags.append(StatementFlag(statement=s, reason="unlabelled"))
+        if s.ocr_confidence is not None and s.ocr_confidence < OCR_CONFIDENCE_FLOOR:
+            detail = f"mean OCR word confidence {s.ocr_confidence:.0f} (below {OCR_CONFIDENCE_FLOOR})"
+            flags.append(StatementFlag(statement=s, reason="low_ocr_confidence", detail=detail))
         for c in s.citations.all():
             if c.year_conflict:
                 flags.append(StatementFlag(statement=s, reason="citation_year", detail=c.text[:300]))

@@ -162,6 +162,7 @@ class Meeting(models.Model):
     statement_count = models.PositiveIntegerField(default=0)
     source_kind = models.CharField(max_length=20, choices=SOURCE_CHOICES)
     source_name = models.CharField(max_length=300)
+    read_by_ocr = models.BooleanField(default=False, help_text="Read from page images (a scan) through OCR")
     source_checksum = models.CharField(max_length=64)
     imported_at = models.DateTimeField()
 
@@ -314,6 +315,9 @@ class Statement(models.Model):
         default=0, db_index=True, help_text="Sort key: meeting date, number, resumption, order (see chrono_key)"
     )
     source_page = models.PositiveIntegerField(null=True, blank=True, help_text="Page of the record it starts on")
+    ocr_confidence = models.FloatField(
+        null=True, blank=True, help_text="Read from a scan: mean OCR word confidence, 0 – 100"
+    )
 
     objects = StatementQuerySet.as_manager()
 
@@ -572,6 +576,7 @@ class StatementFlag(models.Model):
         ("unplaced_speaker", "Speaker's delegation or office unknown"),
         ("citation_year", "A cited resolution's printed year contradicts the registry"),
         ("unlabelled", "No speaker label in the source"),
+        ("low_ocr_confidence", "Read from a scan, with low OCR confidence"),
     ]
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(max_length=40, choices=REASONS, db_index=True)

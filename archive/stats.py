@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 
 from .models import ArchiveState, Citation, CouncilSeat, Delegation, DelegationYear, Resolution, Speaker, Statement
+from .parsing.membership import membership_known, membership_years
 
 VERSION_KEY = "summary_version"
 
@@ -65,6 +66,12 @@ def refresh_summaries(
         entry = per_year[(delegation_id, date.year)]
         entry["council_member"] = True
         entry["presided"] = bool(entry["presided"] or is_president)
+    # The Council's membership of a year is the data set's (archive/parsing/membership.py) where it
+    # covers the year; a year it does not cover keeps what the records show (seats, roles).
+    keys = dict(Delegation.objects.values_list("pk", "key"))
+    for (delegation_id, year), entry in per_year.items():
+        if membership_known(year):
+            entry["council_member"] = year in membership_years(keys.get(delegation_id, ""))
     changed = 0
     with transaction.atomic():
         stale, updated = [], []

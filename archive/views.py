@@ -25,6 +25,8 @@ from .models import (
     StatementAlias,
     StatementFlag,
 )
+from .parsing.delegations import SUCCESSORS, delegation_by_key, predecessors
+from .parsing.membership import membership_spans
 from .rendering import citing_sentence, membership_rows, numbered_paragraphs
 from .stats import cached, summary_version
 
@@ -243,8 +245,24 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "topic": topic,
         "roles": ROLE_CHOICES,
         "summary_version": summary_version(),
+        "council_spans": membership_spans(delegation.key),
+        "successors": _linked_delegations(SUCCESSORS.get(delegation.key, ())),
+        "predecessors": _linked_delegations(predecessors(delegation.key)),
     }
     return render(request, "archive/delegation_detail.html", context)
+
+
+def _linked_delegations(pairs) -> list[tuple[str, str | None, object]]:
+    """(name, URL when the archive holds it, since) for States that continued one another."""
+    held = {d.key: d for d in Delegation.objects.filter(key__in=[k for k, _ in pairs])}
+    out = []
+    for key, since in pairs:
+        if key in held:
+            out.append((held[key].name, held[key].get_absolute_url(), since))
+        else:
+            info = delegation_by_key(key)
+            out.append((info.name if info else key, None, since))
+    return out
 
 
 def speaker_list(request: HttpRequest) -> HttpResponse:

@@ -24,8 +24,8 @@ from archive.parsing.delegations import (
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data" / "unsc-2020"
 
-FORMER_STATES = {"yug", "scg", "zar", "csk", "sun"}
-NON_ISO_STATES = {"kosovo"}  # kind "state" but no ISO 3166-1 code exists
+FORMER_STATES = {"yug", "scg", "zar", "csk", "sun", "ddr", "republic-of-china"}
+NON_ISO_STATES = {"kosovo", "republic-of-china"}  # kind "state" but no ISO 3166-1 code exists
 
 
 def _key(text: str) -> str | None:
@@ -410,3 +410,18 @@ def test_every_name_in_meeting_texts_resolves() -> None:
     assert unresolved == []
     keys = {resolve_delegation(name).key for _, name in pairs}  # type: ignore[union-attr]
     assert {"gbr", "bol", "irn", "ven", "lao", "ner", "pse"} <= keys
+
+
+def test_china_by_date_and_states_that_no_longer_exist() -> None:
+    import datetime as dt
+
+    from archive.parsing.delegations import SUCCESSORS, delegation_by_key, resolve_delegation_on
+
+    assert resolve_delegation_on("China", dt.date(1950, 8, 29)).key == "republic-of-china"
+    assert resolve_delegation_on("China", dt.date(1971, 10, 25)).key == "chn"
+    assert resolve_delegation_on("Union of Soviet Socialist Republics", dt.date(1950, 1, 1)).key == "sun"
+    assert resolve_delegation_on("German Democratic Republic", None).key == "ddr"
+    # Kept apart, their successors named (never merged).
+    assert [k for k, _ in SUCCESSORS["sun"]] == ["rus"] and delegation_by_key("sun") != delegation_by_key("rus")
+    assert [k for k, _ in SUCCESSORS["csk"]] == ["cze", "svk"]
+    assert all(delegation_by_key(k) for successors in SUCCESSORS.values() for k, _ in successors)

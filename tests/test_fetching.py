@@ -172,3 +172,21 @@ def test_downloads_are_limited_in_size_and_in_time(server, settings):
     assert len([path for path, _ in server.requests if path.endswith("/8700")]) == 1  # too large: not asked again
     assert time.monotonic() - started < 20
     assert Meeting.objects.filter(slug__in=["8698", "8700"]).count() == 0
+
+
+def test_an_old_record_is_fetched_and_read_through_ocr(server, capsys, monkeypatch):
+    """S/PV.492 (1950) exists only as a scan: fetched by its symbol, imported through OCR, and
+    the report says what it was read from."""
+    from .conftest import require_shared
+    from .golden import OTHER_ERAS, replayed_ocr
+
+    require_shared()
+    record = OTHER_ERAS / "S_PV.492_1950.pdf"
+    monkeypatch.setitem(RECORDS, 492, record)
+    with replayed_ocr(record):
+        call_command("fetch_records", "S/PV.492")
+    out = capsys.readouterr().out
+    assert "imported S/PV.492 from OCR of its page images (mean word confidence" in out
+    assert "1 fetched and imported" in out
+    meeting = Meeting.objects.get(slug="492")
+    assert meeting.read_by_ocr and meeting.statements.count() > 30

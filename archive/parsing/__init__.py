@@ -33,7 +33,7 @@ from .model import (
     Vote,
 )
 from .pdf import read_pdf
-from .record import SYMBOL_RE, RecordBuilder, build_meeting, parse_cover, text_lines
+from .record import MEETING_NO_RE, SYMBOL_RE, RecordBuilder, build_meeting, parse_cover, text_lines
 from .textfix import Vocabulary, drop_control, join_lines
 
 __all__ = [
@@ -61,6 +61,7 @@ def parse_pdf(path: str | Path, *, inherited_invitations: dict[str, str] | None 
         source_kind="pdf",
         source_name=Path(path).name,
         inherited_invitations=inherited_invitations,
+        reader="ocr" if pages.reader == "ocr" else None,
     )
 
 
@@ -144,7 +145,7 @@ def parse_statement_text(
         if not lines:
             raise ParseError("a meeting symbol and no statement", path=path, line=1)
     symbol = symbol or (f"S/PV.{SYMBOL_RE.fullmatch(symbol_found).group(1)}" if symbol_found else None)  # type: ignore[union-attr]
-    found = match_label("\n".join(t for _, t in lines[:3]))
+    found = match_label("\n".join(t for _, t in lines[:3]), bare_name=True)
     if not found:
         raise ParseError(
             "a statement file must start with a speaker label such as 'Mr. Sadykov (Kazakhstan):'",
@@ -154,7 +155,7 @@ def parse_statement_text(
     body = [Line(text=t, number=n, page=1) for n, t in lines]
     from .record import Cover  # local: Cover is a record detail
 
-    builder = RecordBuilder(body, Cover(), path=path)
+    builder = RecordBuilder(body, Cover(), path=path, starts_with_label=True)
     builder.build()
     if len(builder.turns) != 1:
         raise ParseError(
@@ -243,7 +244,7 @@ def read_text(path: Path) -> str:
 
 def looks_like_record(text: str) -> bool:
     head = text[:6000]
-    return bool(re.search(r"S\s*/\s*PV\.\s*\d+", head)) and (
+    return bool(re.search(r"S\s*/\s*PV\.\s*\d+", head) or MEETING_NO_RE.search(head)) and (
         "\f" in text or "This record contains the text of speeches" in head
     )
 

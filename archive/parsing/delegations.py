@@ -21,6 +21,7 @@ See docs/delegations.md for sources and for how to add an alias.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -34,7 +35,11 @@ __all__ = [
     "all_delegations",
     "delegation_by_key",
     "normalise_name",
+    "SUCCESSORS",
+    "predecessors",
     "resolve_delegation",
+    "resolve_delegation_on",
+    "resolve_misread_delegation",
 ]
 
 
@@ -269,7 +274,31 @@ CS|SCG|Serbia and Montenegro|
 ZR|ZAR|Zaire|
 CS|CSK|Czechoslovakia|
 SU|SUN|Union of Soviet Socialist Republics|USSR
+DD|DDR|German Democratic Republic|
 """
+
+# The Republic of China held China's seat in the United Nations until General Assembly
+# resolution 2758 (XXVI) of 25 October 1971; records until then print it as "China". It has its
+# own entry so that its statements are not filed under the People's Republic of China.
+_CHINA_SEAT_UNTIL = dt.date(1971, 10, 25)
+
+# Who continued or succeeded a State that no longer exists (shown on its page; never merged):
+# the Russian Federation continued the USSR's membership (24 December 1991); Germany united with
+# the German Democratic Republic (3 October 1990); Zaire was renamed the Democratic Republic of
+# the Congo (1997); Czechoslovakia split into the Czech Republic and Slovakia (1993); the Federal
+# Republic of Yugoslavia became Serbia and Montenegro (2003), then Serbia (2006); China's seat
+# passed from the Republic of China to the People's Republic of China (25 October 1971).
+SUCCESSORS: Mapping[str, tuple[tuple[str, dt.date], ...]] = MappingProxyType(
+    {
+        "sun": (("rus", dt.date(1991, 12, 24)),),
+        "ddr": (("deu", dt.date(1990, 10, 3)),),
+        "zar": (("cod", dt.date(1997, 5, 17)),),
+        "csk": (("cze", dt.date(1993, 1, 1)), ("svk", dt.date(1993, 1, 1))),
+        "yug": (("scg", dt.date(2003, 2, 4)),),
+        "scg": (("srb", dt.date(2006, 6, 3)),),
+        "republic-of-china": (("chn", _CHINA_SEAT_UNTIL),),
+    }
+)
 
 # Entries with kind "state" that are neither UN Members nor observers and have
 # no ISO 3166-1 code.  The kind is the nearest of the four for grouping in the
@@ -277,6 +306,7 @@ SU|SUN|Union of Soviet Socialist Republics|USSR
 # it (with reference to resolution 1244 (1999)).
 _OTHER_STATES: tuple[tuple[str, str, str], ...] = (
     ("kosovo", "Kosovo", "Kosovo"),
+    ("republic-of-china", "Republic of China", "China (Republic of China)"),
 )
 
 _PERMANENT_MEMBERS: frozenset[str] = frozenset({"chn", "fra", "rus", "gbr", "usa"})
@@ -716,6 +746,42 @@ def resolve_delegation(text: str) -> DelegationInfo | None:
 def delegation_by_key(key: str) -> DelegationInfo | None:
     """The delegation with this exact key ("gbr", "united-nations"), or None."""
     return _BY_KEY.get(key)
+
+
+def predecessors(key: str) -> tuple[tuple[str, dt.date], ...]:
+    """The States ``key`` continued or succeeded, with the day: ("sun", 1991-12-24) for "rus"."""
+    return tuple((old, since) for old, successors in SUCCESSORS.items() for new, since in successors if new == key)
+
+
+def resolve_delegation_on(text: str, date: dt.date | None) -> DelegationInfo | None:
+    """The delegation ``text`` named on ``date``: "China" is the Republic of China before 25
+    October 1971 and the People's Republic of China from then; every other name as
+    :func:`resolve_delegation`."""
+    info = resolve_delegation(text)
+    if info is not None and info.key == "chn" and date is not None and date < _CHINA_SEAT_UNTIL:
+        return _BY_KEY["republic-of-china"]
+    return info
+
+
+def resolve_misread_delegation(text: str) -> DelegationInfo | None:
+    """For OCR only: the delegation ``text`` names, or the one whose name (or alias) it is within
+    one letter in eight of ("Saint Vincent aid the Grenadines"), when exactly one is that close.
+    Printed text goes through :func:`resolve_delegation`, which never guesses."""
+    from .textfix import edit_distance
+
+    exact = resolve_delegation(text)
+    if exact is not None or not text:
+        return exact
+    n = normalise_name(text)
+    limit = len(n) // 8
+    if limit == 0:
+        return None
+    keys = {
+        key
+        for name, key in (*_NAMES.items(), *_ALIASES.items())
+        if abs(len(name) - len(n)) <= limit and edit_distance(name, n) <= limit
+    }
+    return delegation_by_key(keys.pop()) if len(keys) == 1 else None
 
 
 def all_delegations() -> tuple[DelegationInfo, ...]:

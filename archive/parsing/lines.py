@@ -10,7 +10,8 @@ class Line:
     """One printed line of the record body, in reading order.
 
     The PDF reader knows the typography (bold labels and headings, italic stage directions,
-    first-line indents, paragraph gaps); the text reader does not and leaves those ``None``.
+    first-line indents, paragraph gaps); the text reader and the OCR reader do not and leave
+    those ``None``; the OCR reader gives how sure it was of each line.
     """
 
     text: str
@@ -21,6 +22,7 @@ class Line:
     indent: bool | None = None  # first line of a paragraph (indented)
     gap_before: bool | None = None  # vertical space above it
     column_start: bool = False  # first line of a column or page
+    confidence: float | None = None  # OCR: mean word confidence (0 – 100); None when read from text
 
     @property
     def typeset(self) -> bool:

@@ -57,6 +57,7 @@ class ParsedStatement:
     national_capacity: bool = False  # the President speaking for their own country
     on_behalf_of: str | None = None
     citations: tuple[Any, ...] = ()
+    ocr_confidence: float | None = None  # a scan read by OCR: mean word confidence, 0 – 100
 
     @property
     def text(self) -> str:
@@ -131,6 +132,7 @@ class ParsedMeeting:
     warnings: tuple[str, ...] = field(default=())
     invitations: tuple[tuple[str, str], ...] = ()  # (name key, office) from rule 39 invitations
     adoptions: tuple[Adoption, ...] = ()
+    reader: str | None = None  # "ocr": read from page images (a scan) through OCR
 
     @property
     def key(self) -> tuple[str, int | None]:
@@ -151,7 +153,8 @@ class ParsedMeeting:
                 for m in self.members
             ],
             "agenda": [{"title": a.title, "documents": list(a.documents)} for a in self.agenda],
-            "source": {"kind": self.source_kind, "name": self.source_name},
+            "source": {"kind": self.source_kind, "name": self.source_name}
+            | ({"reader": self.reader} if self.reader else {}),
             "stage_directions": [
                 {"position": s.position, "kind": s.kind, "text": s.text}
                 for s in self.stage_directions
@@ -199,6 +202,7 @@ def statement_dict(s: ParsedStatement) -> dict[str, Any]:
         "on_behalf_of": s.on_behalf_of,
         "line": s.line,
         "page": s.page,
+        "ocr_confidence": s.ocr_confidence,
         "text": s.text,
         "citations": [c.as_dict() for c in s.citations],
     }

@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 from .limits import MAX_PDF_BYTES, MAX_PDF_PAGES, MAX_PDF_SECONDS, Deadline, check_file_size
 from .lines import Line
 from .model import ParseError
+from .ocr import is_scan, read_scan
 from .textfix import drop_control
 
 # Page furniture bands, as fractions of the page height (measured on A4/letter S/PV records:
@@ -44,6 +45,7 @@ class PdfPages:
     cover: tuple[str, ...]  # the first page, row by row
     body: tuple[Line, ...]
     page_count: int
+    reader: str = "text"  # "text": the PDF's text layer; "ocr": a scan read through OCR
 
 
 def read_pdf(path: str | Path) -> PdfPages:
@@ -64,6 +66,9 @@ def read_pdf(path: str | Path) -> PdfPages:
         if page_count > MAX_PDF_PAGES:
             raise ParseError(f"the PDF declares {page_count} pages (a record has at most {MAX_PDF_PAGES})", path=name)
         deadline = Deadline(MAX_PDF_SECONDS, path=name)
+        if is_scan(document):
+            scan_cover, scan_body = read_scan(document, path=name)
+            return PdfPages(cover=tuple(scan_cover), body=tuple(scan_body), page_count=page_count, reader="ocr")
         cover: list[str] = []
         body: list[Line] = []
         number = 0

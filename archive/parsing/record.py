@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .delegations import resolve_delegation
-from .labels import could_start_label, match_label, squash
+from .delegations import resolve_delegation, resolve_delegation_on, resolve_misread_delegation
+from .labels import could_start_label, match_label, name_as_written, squash
 from .lines import Line
+from .membership import council_members
 from .model import (
     Adoption,
     AgendaItem,
@@ -27,6 +28,7 @@ from .model import (
     StageDirection,
     Vote,
 )
+from .ocr import harmonise_speakers
 from .textfix import Vocabulary, join_lines
 
 MONTHS = {
@@ -37,11 +39,24 @@ MONTHS = {
     )
 }
 SYMBOL_RE = re.compile(r"S\s*/\s*PV\s*\.\s*(\d{1,5})(?:\s*\(\s*Resumption\s*(\d+)\s*\))?", re.I)
-MEETING_NO_RE = re.compile(r"\b(\d{1,5})\s*(?:st|nd|rd|th)\s+meeting\b")
+SCANNED_SYMBOL_RE = re.compile(r"\bS\s?[/|\\yl1I]?\s?P\s?V\s?[.,]\s?(\d{1,5})\b", re.I)
+MEETING_NO_RE = re.compile(r"\b(\d{1,5})\s*(?:st|nd|rd|th)\s+meeting\b", re.I)
 DATE_RE = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+(\d{1,2})\s+"
     r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+(\d{4})(?:,\s*(.+))?$"
+    r"\s+(\d{4})(?:,\s*(.+))?$",
+    re.I,
+)
+# Official Records before the 1990s: "Held at Lake Success, New York, on Tuesday, 29 August 1950,
+# at 3 p.m.", "Held in New York on Monday, 5 June 1967, at 9.30 a.m.".
+HELD_AT_RE = re.compile(r"^Held\s+(?:at|in)\s+(.+?),?\s+on\s+[A-Z][a-z]+day\b", re.I)
+# A members row with no leaders: "United Kingdom of Great Britain and Northern Ireland Sir Anthony PARSONS".
+MEMBER_ROW_RE = re.compile(r"^(.+?)\s+((?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Sheikh|Lord|Lady|Baroness|Prince|Princess)\.?\s+\S.*)$")
+# "President:" as printed, and as a scan reads it ("Presideut:", "Presldent:").
+PRESIDENT_HEAD_RE = re.compile(r"^Pres[il1]d[a-z]{2,3}\s*:\s*")
+# "Present: The representatives of the following countries: China, Cuba, ..., Yugoslavia."
+PRESENT_HEAD_RE = re.compile(
+    r"^Present\s*:\s*(?:The\s+representatives\s+of\s+the\s+\S+\s+(?:countries|States|members)\s*:\s*)?", re.I
 )
 COUNCIL_YEAR_RE = re.compile(r"^([A-Z][a-z]+(?:-[a-z]+)?\s+year)$")
 LEADER_RE = re.compile(r"\s*\.(?:\s*\.)+\s*")
@@ -142,6 +157,10 @@ def parse_cover(rows: Sequence[str], *, path: str) -> Cover:
         cover.number = int(m.group(1))
         cover.resumption = int(m.group(2)) if m.group(2) else None
         cover.symbol = f"S/PV.{cover.number}"
+    m = SCANNED_SYMBOL_RE.search(compact) if cover.number is None else None
+    if m:  # a scan's misread symbol: "Sypv.8702", "S/PV. 8702"
+        cover.number = int(m.group(1))
+        cover.symbol = f"S/PV.{cover.number}"
     m = MEETING_NO_RE.search(compact)
     if m and cover.number is None:  # the symbol wins: the printed "8707th" is sometimes garbled
         cover.number = int(m.group(1))
@@ -153,9 +172,12 @@ def parse_cover(rows: Sequence[str], *, path: str) -> Cover:
     for i, line in enumerate(lines):
         dm = DATE_RE.search(line)
         if dm and cover.date is None:
-            cover.date = dt.date(int(dm.group(3)), MONTHS[dm.group(2)], int(dm.group(1)))
-            cover.start_time = (dm.group(4) or "").strip() or None
-            if i + 1 < len(lines) and not lines[i + 1].startswith(("President", "Members")):
+            cover.date = dt.date(int(dm.group(3)), MONTHS[dm.group(2).capitalize()], int(dm.group(1)))
+            cover.start_time = re.sub(r"^(?:at|st|al)\s+", "", (dm.group(4) or "").strip()) or None
+            held = HELD_AT_RE.match(line) or (HELD_AT_RE.match(f"{lines[i - 1]} {line}") if i else None)
+            if held:
+                cover.place = held.group(1)
+            elif i + 1 < len(lines) and not lines[i + 1].startswith(("President", "Members")):
                 cover.place = lines[i + 1]
         cy = COUNCIL_YEAR_RE.match(line)
         if cy and cover.council_year is None:
@@ -167,13 +189,23 @@ def parse_cover(rows: Sequence[str], *, path: str) -> Cover:
 
 def _cover_people(lines: list[str], cover: Cover) -> None:
     """President and members. The PDF gives 'Belgium . . . Mr. X' rows; pdftotext gives the
-    country column and the name column one after the other."""
+    country column and the name column one after the other; Official Records before the 1990s
+    name the members in one sentence ("Present: The representatives of the following
+    countries: China, Cuba, ...")."""
     try:
-        start = next(i for i, line in enumerate(lines) if re.match(r"^President\s*:", line))
+        start = next(i for i, line in enumerate(lines) if PRESIDENT_HEAD_RE.match(line))
     except StopIteration:
         return
+    rest = lines[start:]
+    if any(PRESENT_HEAD_RE.match(line) for line in rest) or not any(re.match(r"^Members\s*:", line) for line in rest):
+        _cover_present(rest, cover)
+        return
     try:
-        end = next(i for i, line in enumerate(lines) if line == "Agenda" or line.startswith("Agenda "))
+        end = next(
+            i
+            for i, line in enumerate(lines)
+            if line == "Agenda" or line.startswith(("Agenda ", BOILERPLATE_START, "This record contains"))
+        )
     except StopIteration:
         end = len(lines)
     block = lines[start:end]
@@ -182,18 +214,22 @@ def _cover_people(lines: list[str], cover: Cover) -> None:
     pres_lines: list[str] = []
     in_members = False
     for line in block:
-        line = re.sub(r"^(?:President|Members)\s*:\s*", "", line)
-        if lines[start:end] and line == "":
-            continue
         if re.match(r"^Members\s*:", line):
             in_members = True
+        line = re.sub(r"^(?:President|Members)\s*:\s*", "", line)
+        if lines[start:end] and line == "":
             continue
         parts = [p.strip() for p in LEADER_RE.split(line) if p.strip()]
         if not in_members:
             pres_lines.extend(parts)
-            if any(p.startswith("(") for p in parts) or len(pres_lines) >= 2:
+            if any(p.startswith("(") or p.endswith(")") for p in parts) or len(pres_lines) >= 2:
                 in_members = True
             continue
+        if len(parts) == 1 and not LEADER_RE.search(line):
+            # "China Mr. LING Qing": a 1980s row with no leaders, split where a State's name ends.
+            row = MEMBER_ROW_RE.match(parts[0])
+            if row and resolve_delegation(row.group(1)):
+                parts = [row.group(1), row.group(2)]
         if len(parts) == 2:
             countries.append(parts[0])
             names.append(parts[1])
@@ -207,14 +243,57 @@ def _cover_people(lines: list[str], cover: Cover) -> None:
     pres = " ".join(pres_lines)
     pm = re.match(r"^(.*?)\s*\((.+)\)\s*$", pres)
     if pm:
-        cover.president = pm.group(1).strip() or None
+        cover.president = name_as_written(pm.group(1).strip()) or None
         cover.presidency = pm.group(2).strip()
     elif pres:
-        cover.president = pres
+        cover.president = name_as_written(pres)
     if len(countries) == len(names):
-        cover.members = [MemberSeat(c, n) for c, n in zip(countries, names, strict=True)]
+        cover.members = [MemberSeat(c, name_as_written(n)) for c, n in zip(countries, names, strict=True)]
     else:
         cover.members = [MemberSeat(c, "") for c in countries]
+
+
+def _sentence(lines: list[str], start: int, *, until: str) -> str:
+    """Lines from ``start`` joined (a hyphen at a line end joined) until ``until`` is found."""
+    text = ""
+    for line in lines[start:]:
+        text = text[:-1] + line if text.endswith("-") else f"{text} {line}".strip()
+        if re.search(until, text):
+            break
+    return text
+
+
+def _cover_present(lines: list[str], cover: Cover) -> None:
+    """'President: Mr. J. MALIK (Union of Soviet Socialist Republics).' and 'Present: The
+    representatives of the following countries: China, Cuba, ..., Yugoslavia.'"""
+    pres = PRESIDENT_HEAD_RE.sub("", _sentence(lines, 0, until=r"\(.*[)}\]]"))
+    pres = re.sub(r"[}\]]", ")", pres)  # a scan's misread parenthesis
+    pm = re.match(r"^(.*?)\s*\((.+)\)", pres)
+    if pm:
+        cover.president = name_as_written(pm.group(1).strip()) or None
+        cover.presidency = squash(pm.group(2))
+    start = next((i for i, line in enumerate(lines) if PRESENT_HEAD_RE.match(line)), None)
+    if start is None:
+        return  # no members named: the Council's membership of the day stands in (council_members)
+    present = PRESENT_HEAD_RE.sub("", _sentence(lines, start, until=r"\.\s*$"))
+    names: list[str] = []
+    for part in present.rstrip(". ").split(","):
+        part = re.sub(r"(?<=[a-z])\.(?=\s)", "", part)  # a scan's stray full stop: "Northern. Ireland"
+        names.extend(_last_two(re.sub(r"^and\s+", "", part.strip())))
+    cover.members = [MemberSeat(n, "") for n in names if n]
+
+
+def _last_two(part: str) -> list[str]:
+    """'United Kingdom of Great Britain and Northern Ireland and United States of America' (the
+    last two of a list joined by 'and'): split where both sides are delegations."""
+    if resolve_delegation(part) or " and " not in part:
+        return [part]
+    pieces = part.split(" and ")
+    for k in range(len(pieces) - 1, 0, -1):
+        left, right = " and ".join(pieces[:k]), " and ".join(pieces[k:])
+        if resolve_delegation(left) and resolve_delegation(right):
+            return [left, right]
+    return [part]
 
 
 def _cover_agenda(lines: list[str], cover: Cover) -> None:
@@ -309,13 +388,29 @@ class _Turn:
     line: int
     page: int
     paragraphs: list[list[str]] = field(default_factory=list)
+    read: list[tuple[float, int]] = field(default_factory=list)  # OCR: (confidence, words) per line
+
+    def note(self, line: Line, text: str) -> None:
+        if line.confidence is not None:
+            self.read.append((line.confidence, len(text.split())))
+
+    @property
+    def confidence(self) -> float | None:
+        """Mean OCR word confidence over the statement (0 – 100), None when not read by OCR."""
+        words = sum(n for _, n in self.read)
+        if not words:
+            return None
+        return round(sum(c * n for c, n in self.read) / words, 1)
 
 
 class RecordBuilder:
     """Walks body lines and cuts them into statements, stage directions and votes."""
 
-    def __init__(self, lines: Sequence[Line], cover: Cover, *, path: str) -> None:
+    def __init__(self, lines: Sequence[Line], cover: Cover, *, path: str, starts_with_label: bool = False) -> None:
+        """``starts_with_label``: the first line is a label even when it is a bare name
+        ("Hadiza (spoke in French):"), as in a single statement."""
         self.lines = list(lines)
+        self.starts_with_label = starts_with_label
         self.cover = cover
         self.path = path
         self.turns: list[_Turn] = []
@@ -335,17 +430,23 @@ class RecordBuilder:
     def _label_at(self, i: int) -> tuple[SpeakerLabel, int, str] | None:
         """A label starting line i: (label, lines consumed, rest of text)."""
         line = self.lines[i]
-        if line.typeset:
+        bare = i == 0 and self.starts_with_label
+        # A scan loses honorifics ("Tsrenc (China): My delegation"): there a bare name is a label
+        # when its parenthesis names a known delegation.
+        scanned = line.confidence is not None and not could_start_label(line.text)
+        if line.typeset and not bare:
             if not line.bold_prefix or not could_start_label(line.bold_prefix):
                 return None
-        elif not could_start_label(line.text):
+        elif not bare and not scanned and not could_start_label(line.text):
             return None
         window = [line.text]
         for j in range(i + 1, min(i + 3, len(self.lines))):
             window.append(self.lines[j].text)
         joined = "\n".join(window)
-        found = match_label(joined)
+        found = match_label(joined, bare_name=bare or scanned)
         if not found:
+            return None
+        if scanned and not bare and not (found[0].delegation and resolve_delegation(found[0].delegation)):
             return None
         label, offset = found
         consumed = joined[:offset].count("\n")  # the speech starts on line i + consumed
@@ -396,6 +497,7 @@ class RecordBuilder:
                 current = _Turn(label=label, line=line.number, page=line.page)
                 self.turns.append(current)
                 paragraph = [rest] if rest else []
+                current.note(line, rest)
                 i += consumed
                 continue
             if VOTE_HEAD_RE.match(line.text) and (line.typeset and line.style == "italic" or self._in_vote()):
@@ -428,6 +530,7 @@ class RecordBuilder:
             if paragraph and self._new_paragraph(i):
                 close_paragraph()
             paragraph.append(line.text)
+            current.note(line, line.text)
             i += 1
         close_paragraph()
 
@@ -545,14 +648,25 @@ def build_meeting(
     source_kind: str,
     source_name: str,
     inherited_invitations: dict[str, str] | None = None,
+    reader: str | None = None,
 ) -> ParsedMeeting:
     """``inherited_invitations``: surname -> office from earlier parts of the same meeting
-    (a resumption's briefers were invited in part one)."""
+    (a resumption's briefers were invited in part one). ``reader``: "ocr" for a scan."""
     cover = parse_cover(cover_rows, path=path)
+    if cover.date is None or cover.president is None:
+        # Official Records before the 1990s print the meeting's heading (date, place, President,
+        # members) at the top of the first page of text, under the cover page.
+        front = _front_matter(body)
+        if front:
+            fuller = parse_cover([*cover_rows, *(line.text for line in body[:front])], path=path)
+            if fuller.date is not None:
+                cover, body = fuller, body[front:]
     if cover.symbol is None:
         raise ParseError("no meeting symbol (S/PV.NNNN) or number on the cover page", path=path, line=1)
     if cover.date is None:
         raise ParseError("no meeting date on the cover page", path=path, line=1)
+    if reader == "ocr":  # a cover page's names as OCR misread them: "Saint Vincent aid the Grenadines"
+        cover.members = [MemberSeat(_misread_delegation(m.delegation), m.representative) for m in cover.members]
     builder = RecordBuilder(body, cover, path=path)
     builder.build()
     if not builder.turns:
@@ -564,8 +678,19 @@ def build_meeting(
     vocabulary = Vocabulary(line.text for line in body)
     invited = dict(inherited_invitations or {})
     invited.update(_invitations(builder, vocabulary))
-    members = {_norm_country(m.delegation) for m in cover.members}
-    presidency = _canonical(cover.presidency) if cover.presidency else None
+    # A seat whose holder depends on the date ("China" in 1950: the Republic of China) is named
+    # by its holder, so that it is stored with the right delegation.
+    cover.members = [
+        MemberSeat(_canonical(m.delegation, cover.date), m.representative)
+        if _norm_country(m.delegation, cover.date) != _norm_country(m.delegation)
+        else m
+        for m in cover.members
+    ]
+    if cover.members:
+        members = {_norm_country(m.delegation, cover.date) for m in cover.members}
+    else:  # no members on the cover (a scan's, a short excerpt's): the Council of that day
+        members = set(council_members(cover.date))
+    presidency = _canonical(cover.presidency, cover.date) if cover.presidency else None
     statements: list[ParsedStatement] = []
     for order, turn in enumerate(builder.turns, start=1):
         paragraphs = tuple(p for p in (join_lines(par, vocabulary) for par in turn.paragraphs) if p)
@@ -573,6 +698,8 @@ def build_meeting(
         statements.append(
             _statement(order, turn, paragraphs, cover, presidency, members, invited, previous)
         )
+    if reader == "ocr":
+        statements = harmonise_speakers(statements)
     adoptions = find_adoptions(statements, builder.votes)
     return ParsedMeeting(
         symbol=cover.symbol,
@@ -595,7 +722,16 @@ def build_meeting(
         warnings=tuple(builder.warnings),
         invitations=tuple(sorted(invited.items())),
         adoptions=adoptions,
+        reader=reader,
     )
+
+
+def _front_matter(body: Sequence[Line]) -> int:
+    """How many lines open the body before its first speaker label or stage direction."""
+    for i, line in enumerate(body):
+        if match_label(line.text) or stage_kind(line.text):
+            return i
+    return 0
 
 
 def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote]) -> tuple[Adoption, ...]:
@@ -621,17 +757,22 @@ def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote])
     return tuple(found)
 
 
-def _canonical(name: str) -> str:
-    info = resolve_delegation(name)
+def _misread_delegation(name: str) -> str:
+    info = resolve_misread_delegation(name)
     return info.name if info else name
 
 
-def _norm_country(name: str) -> str:
-    info = resolve_delegation(name)
+def _canonical(name: str, date: dt.date | None = None) -> str:
+    info = resolve_delegation_on(name, date)
+    return info.name if info else name
+
+
+def _norm_country(name: str, date: dt.date | None = None) -> str:
+    info = resolve_delegation_on(name, date)
     return info.key if info else squash(name).lower()
 
 
-def _floor_given_to(previous: ParsedStatement | None):  # -> DelegationInfo | None
+def _floor_given_to(previous: ParsedStatement | None, date: dt.date | None):  # -> DelegationInfo | None
     """The delegation the President just gave the floor to ("... to the observer of the
     European Union."), for a speaker whose label names no delegation."""
     if previous is None or previous.role != "president" or not previous.paragraphs:
@@ -639,7 +780,7 @@ def _floor_given_to(previous: ParsedStatement | None):  # -> DelegationInfo | No
     matches = list(FLOOR_RE.finditer(previous.paragraphs[-1]))
     if not matches:
         return None
-    return resolve_delegation(matches[-1].group(1))
+    return resolve_delegation_on(matches[-1].group(1), date)
 
 
 def _office_organisation(office: str):  # -> DelegationInfo | None
@@ -704,13 +845,13 @@ def _statement(
         cap = NATIONAL_CAPACITY_RE.search(text)
         if cap:
             national = True
-            delegation = _canonical(cap.group(1).strip()) if resolve_delegation(cap.group(1)) else presidency
+            delegation = _canonical(cap.group(1).strip(), cover.date) if resolve_delegation(cap.group(1)) else presidency
     elif label.office in ("The Secretary-General", "The Deputy Secretary-General"):
         role = "secretariat"
         delegation = "United Nations"
         speaker = speaker or label.office
     elif label.delegation:
-        info = resolve_delegation(label.delegation)
+        info = resolve_delegation_on(label.delegation, cover.date)
         delegation = info.name if info else label.delegation
         if info and info.kind == "secretariat":
             role = "secretariat"
@@ -722,7 +863,7 @@ def _statement(
         surname = (speaker or "").split()[-1].lower() if speaker else ""
         two = " ".join((speaker or "").split()[-2:]).lower()
         office = invited.get(two) or invited.get(surname)
-        floor = _floor_given_to(previous)
+        floor = _floor_given_to(previous, cover.date)
         org = _office_organisation(office) if office else None
         if floor is not None:
             delegation = floor.name
@@ -747,4 +888,5 @@ def _statement(
         page=turn.page,
         national_capacity=national,
         on_behalf_of=label.on_behalf_of,
+        ocr_confidence=turn.confidence,
     )

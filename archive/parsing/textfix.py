@@ -161,3 +161,19 @@ def join_lines(lines: Iterable[str], vocabulary: Vocabulary) -> str:
         pieces.append(piece)
         tail = (tail + piece)[-JOIN_TAIL:]
     return split_glued("".join(pieces), vocabulary)
+
+
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance: letters inserted, deleted or replaced to make ``a`` into ``b``. With
+    ``limit``, ``limit + 1`` as soon as the distance must exceed it (a bounded cost)."""
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if limit is not None and min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]

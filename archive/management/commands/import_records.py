@@ -55,6 +55,8 @@ class Command(BaseCommand):
         bar.close()
         out = self.stdout
         for outcome in summary.outcomes:
+            if outcome.reader:
+                out.write(f"  {outcome.title}: {outcome.action} from {outcome.reader}")
             if outcome.note:
                 out.write(f"  {outcome.title}: {outcome.note}")
         for warning in summary.warnings:
