@@ -414,28 +414,38 @@ def record_lines(pages: Sequence[OcrPage], capitals: Counter[str] | None = None)
 # --------------------------------------------------------------------------- PDF pages
 
 
-def is_scan(document) -> bool:  # document: pypdfium2.PdfDocument
+def is_scan(document, *, path: str | None = None) -> bool:  # document: pypdfium2.PdfDocument
     """Every page is one image covering (nearly) the whole page, whatever text layer a scanner
-    laid over it, or an image set with margins on a page with no text at all: a scan."""
-    import pypdfium2.raw as pdfium_c
+    laid over it, or an image set with margins on a page with no text at all: a scan. A page
+    PDFium cannot read is a ParseError naming it."""
+    import pypdfium2 as pdfium
 
     if len(document) == 0:
         return False
     for index in range(len(document)):
-        page = document[index]
-        x0, y0, x1, y1 = page.get_cropbox()  # the part shown: a scanned spread is often cropped
-        covered = 0.0
-        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
-            left, bottom, right, top = obj.get_bounds()
-            area = max(0.0, min(right, x1) - max(left, x0)) * max(0.0, min(top, y1) - max(bottom, y0))
-            covered = max(covered, area)
-        area = (x1 - x0) * (y1 - y0)
-        if covered >= 0.85 * area:
-            continue
-        # A page image set with margins, and no text at all on the page: a scan too.
-        if covered < 0.4 * area or page.get_textpage().count_chars() > 0:
-            return False
+        try:
+            if not _looks_scanned(document[index]):
+                return False
+        except pdfium.PdfiumError as exc:
+            raise ParseError(f"not a readable PDF (page {index + 1}): {exc}", path=path) from exc
     return True
+
+
+def _looks_scanned(page) -> bool:
+    """One image covering (nearly) the whole page, or an image with margins on a page with no text."""
+    import pypdfium2.raw as pdfium_c
+
+    x0, y0, x1, y1 = page.get_cropbox()  # the part shown: a scanned spread is often cropped
+    covered = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        area = max(0.0, min(right, x1) - max(left, x0)) * max(0.0, min(top, y1) - max(bottom, y0))
+        covered = max(covered, area)
+    area = (x1 - x0) * (y1 - y0)
+    if covered >= 0.85 * area:
+        return True
+    # A page image set with margins, and no text at all on the page: a scan too.
+    return covered >= 0.4 * area and page.get_textpage().count_chars() == 0
 
 
 def render_page(page, dpi: int = DPI) -> tuple[bytes, int, int]:

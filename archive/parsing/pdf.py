@@ -66,7 +66,7 @@ def read_pdf(path: str | Path) -> PdfPages:
         if page_count > MAX_PDF_PAGES:
             raise ParseError(f"the PDF declares {page_count} pages (a record has at most {MAX_PDF_PAGES})", path=name)
         deadline = Deadline(MAX_PDF_SECONDS, path=name)
-        if is_scan(document):
+        if is_scan(document, path=name):
             scan_cover, scan_body = read_scan(document, path=name)
             return PdfPages(cover=tuple(scan_cover), body=tuple(scan_body), page_count=page_count, reader="ocr")
         cover: list[str] = []
