@@ -7,5 +7,5 @@ MISSPELT = (
     "delegaton presidnt secretry generel asembly violance refugess terorism elecions negotiatons "
     "agrement protecton civlians accountabilty reconcilation stabilty developement assistence "
     "cooperaton comittee mandat extenson obsevers monitorng withdrawl disarmamant implementaton "
-    "transiton governmnet"
+    "transiton governmnet ceasfires"
 )
