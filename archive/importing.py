@@ -376,6 +376,7 @@ class Writer:
                 return MeetingOutcome(title, "unchanged", 0, parsed.source_kind)
             touched.add(existing)
         presidency = self.delegation(parsed.presidency)
+        serialised = parsed.as_dict()  # the one serialisation of agenda, stage directions, votes
         fields = {
             "number": parsed.number,
             "slug": Meeting.make_slug(parsed.symbol, parsed.number, parsed.resumption),
@@ -386,20 +387,7 @@ class Writer:
             "president_name": parsed.president or "",
             "presidency": presidency,
             "topic": (parsed.topic or "")[:500],
-            "agenda": [{"title": a.title, "documents": list(a.documents)} for a in parsed.agenda],
-            "stage_directions": [
-                {"position": s.position, "kind": s.kind, "text": s.text} for s in parsed.stage_directions
-            ],
-            "votes": [
-                {
-                    "position": v.position,
-                    "in_favour": list(v.in_favour),
-                    "against": list(v.against),
-                    "abstaining": list(v.abstaining),
-                }
-                for v in parsed.votes
-            ],
-            "invitations": [list(pair) for pair in parsed.invitations],
+            **{name: serialised[name] for name in ("agenda", "stage_directions", "votes", "invitations")},
             "warnings": list(parsed.warnings),
             "statement_count": len(parsed.statements),
             "source_kind": parsed.source_kind,
@@ -459,12 +447,7 @@ class Writer:
                 resolution.year = adoption.year or resolution.year
             resolution.vote_position = adoption.order
             if adoption.vote is not None:
-                resolution.vote = {
-                    "in_favour": list(adoption.vote.in_favour),
-                    "against": list(adoption.vote.against),
-                    "abstaining": list(adoption.vote.abstaining),
-                    "unanimous": adoption.unanimous,
-                }
+                resolution.vote = {**adoption.vote.as_dict(), "unanimous": adoption.unanimous}
             elif adoption.unanimous and not resolution.vote:
                 resolution.vote = {"unanimous": True}
             resolution.save()

@@ -279,3 +279,21 @@ def test_migration_merges_the_speakers_two_imports_at_once_made():
     assert dang.slug == "dang-vnm" and dang.name == "Mr. Dang Dinh Quy"
     assert dang.statements.count() == 3
     assert sorted(dang.names.values_list("name", flat=True)) == ["Mr. Dang", "Mr. Dang Dinh Quy"]
+
+
+def test_a_record_corrected_only_in_topic_council_year_or_invitations_is_a_change():
+    """The checksum that decides "unchanged" is built from everything the import stores: a record
+    corrected only in its topic, its Council year or its rule 39 invitations is written again."""
+    import dataclasses
+    import datetime as dt
+
+    from archive.importing import meeting_checksum
+    from archive.parsing import ParsedMeeting
+
+    base = ParsedMeeting(symbol="S/PV.9900", number=9900, resumption=None, date=dt.date(2021, 1, 4),
+                         source_kind="text", source_name="S_PV.9900_E.txt", statements=(),
+                         topic="The situation in Libya", council_year="Seventy-sixth year",
+                         invitations=(("dang", "Permanent Representative"),))
+    for change in ({"topic": "The situation in Mali"}, {"council_year": "Seventy-fifth year"},
+                   {"invitations": (("dang", "Minister for Foreign Affairs"),)}):
+        assert meeting_checksum(dataclasses.replace(base, **change)) != meeting_checksum(base), change

@@ -82,6 +82,10 @@ class Vote:
     against: tuple[str, ...]
     abstaining: tuple[str, ...]
 
+    def as_dict(self) -> dict[str, list[str]]:
+        """Who voted how, as stored everywhere a vote is kept (meetings, resolutions)."""
+        return {"in_favour": list(self.in_favour), "against": list(self.against), "abstaining": list(self.abstaining)}
+
 
 @dataclass(frozen=True)
 class Adoption:
@@ -146,8 +150,10 @@ class ParsedMeeting:
             "date": self.date.isoformat() if self.date else None,
             "start_time": self.start_time,
             "place": self.place,
+            "council_year": self.council_year,
             "president": self.president,
             "presidency": self.presidency,
+            "topic": self.topic,
             "members": [
                 {"delegation": m.delegation, "representative": m.representative}
                 for m in self.members
@@ -159,15 +165,7 @@ class ParsedMeeting:
                 {"position": s.position, "kind": s.kind, "text": s.text}
                 for s in self.stage_directions
             ],
-            "votes": [
-                {
-                    "position": v.position,
-                    "in_favour": list(v.in_favour),
-                    "against": list(v.against),
-                    "abstaining": list(v.abstaining),
-                }
-                for v in self.votes
-            ],
+            "votes": [{"position": v.position, **v.as_dict()} for v in self.votes],
             "adoptions": [
                 {
                     "number": a.number,
@@ -175,16 +173,11 @@ class ParsedMeeting:
                     "order": a.order,
                     "text": a.text,
                     "unanimous": a.unanimous,
-                    "vote": {
-                        "in_favour": list(a.vote.in_favour),
-                        "against": list(a.vote.against),
-                        "abstaining": list(a.vote.abstaining),
-                    }
-                    if a.vote
-                    else None,
+                    "vote": a.vote.as_dict() if a.vote else None,
                 }
                 for a in self.adoptions
             ],
+            "invitations": [list(pair) for pair in self.invitations],
             "warnings": list(self.warnings),
             "statements": [statement_dict(s) for s in self.statements],
         }
