@@ -148,3 +148,23 @@ def test_statement_file_must_start_with_a_label():
     with pytest.raises(ParseError) as info:
         parse_statement_text("\n\nThis is not a label\nsecond line", path="x.txt")
     assert str(info.value).startswith("x.txt:3:")
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "delegation", "speaker"),
+    [
+        ("The Secretary-General: I thank the members of the Council.", "secretariat", "United Nations",
+         "The Secretary-General"),
+        ("The Deputy Secretary-General: I thank the Council.", "secretariat", "United Nations",
+         "The Deputy Secretary-General"),
+        ("The President: I now give the floor to the representative of France.", "president", None, None),
+        ("Mr. Lacroix (United Nations): I thank the Council.", "secretariat", "United Nations", "Mr. Lacroix"),
+        ("Mr. Sadykov (Kazakhstan): I thank you.", "invitee", "Kazakhstan", "Mr. Sadykov"),
+    ],
+)
+def test_a_single_statement_takes_the_role_a_whole_record_gives_its_speaker(text, role, delegation, speaker):
+    """One role rule for every reader: a statement copied from a record gets the role, delegation
+    and speaker that the same label gets inside the whole record."""
+    meeting = parse_statement_text(text, symbol="S/PV.8700", date=dt.date(2020, 1, 10))
+    (s,) = meeting.statements
+    assert (s.role, s.delegation, s.speaker) == (role, delegation, speaker)

@@ -34,6 +34,7 @@ from .model import (
 )
 from .pdf import read_pdf
 from .record import MEETING_NO_RE, SYMBOL_RE, RecordBuilder, build_meeting, parse_cover, text_lines
+from .roles import delegation_role, office_role
 from .textfix import Vocabulary, drop_control, join_lines
 
 __all__ = [
@@ -168,10 +169,14 @@ def parse_statement_text(
     from .delegations import resolve_delegation
 
     info = resolve_delegation(label.delegation) if label.delegation else None
-    if label.office in ("The President", "The Acting President"):
-        role = "president"
-    elif info is not None and info.kind == "secretariat":
-        role = "secretariat"
+    delegation = info.name if info else label.delegation
+    speaker = label.name
+    by_office = office_role(label.office)
+    if by_office is not None:
+        role, delegation = by_office[0], by_office[1] or delegation
+        speaker = speaker or (label.office if role == "secretariat" else None)
+    elif info is not None:
+        role = delegation_role(info)
     elif label.delegation:
         role = "invitee"
     else:
@@ -179,8 +184,8 @@ def parse_statement_text(
     statement = ParsedStatement(
         order=order,
         speaker_label=label.printed,
-        speaker=label.name,
-        delegation=info.name if info else label.delegation,
+        speaker=speaker,
+        delegation=delegation,
         role=role,
         language=label.language,
         paragraphs=paragraphs,

@@ -29,6 +29,7 @@ from .limits import (
 )
 from .model import ParsedMeeting, ParsedStatement, ParseError
 from .record import MONTHS, find_adoptions
+from .roles import delegation_role
 from .textfix import drop_control
 
 # Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
@@ -214,8 +215,8 @@ def _statement(order: int, row: dict[str, Any], text: str, *, path: str, line: i
     country = squash(str(row.get("country") or ""))
     info = resolve_delegation(country) if country else None
     delegation = info.name if info else (country or None)
-    if role == "invitee" and info is not None and info.kind == "secretariat":
-        role = "secretariat"
+    if role == "invitee" and info is not None:
+        role = delegation_role(info)
     speaker = squash(str(row.get("speaker") or "")) or None
     if speaker is not None and speaker.lower() in UNKNOWN_SPEAKERS:
         speaker = None

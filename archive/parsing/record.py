@@ -29,6 +29,7 @@ from .model import (
     Vote,
 )
 from .ocr import harmonise_speakers
+from .roles import SECRETARIAT, delegation_role, office_role
 from .textfix import Vocabulary, join_lines
 
 MONTHS = {
@@ -837,7 +838,8 @@ def _statement(
     speaker = label.name
     delegation: str | None = None
     national = False
-    if label.office in ("The President", "The Acting President"):
+    by_office = office_role(label.office)
+    if by_office is not None and by_office[0] == "president":
         role = "president"
         speaker = cover.president
         delegation = presidency
@@ -846,19 +848,13 @@ def _statement(
         if cap:
             national = True
             delegation = _canonical(cap.group(1).strip(), cover.date) if resolve_delegation(cap.group(1)) else presidency
-    elif label.office in ("The Secretary-General", "The Deputy Secretary-General"):
-        role = "secretariat"
-        delegation = "United Nations"
+    elif by_office is not None:
+        role, delegation = by_office
         speaker = speaker or label.office
     elif label.delegation:
         info = resolve_delegation_on(label.delegation, cover.date)
         delegation = info.name if info else label.delegation
-        if info and info.kind == "secretariat":
-            role = "secretariat"
-        elif info and info.key in members:
-            role = "member"
-        else:
-            role = "invitee"
+        role = delegation_role(info, members) if info else "invitee"
     else:
         surname = (speaker or "").split()[-1].lower() if speaker else ""
         two = " ".join((speaker or "").split()[-2:]).lower()
@@ -867,13 +863,11 @@ def _statement(
         org = _office_organisation(office) if office else None
         if floor is not None:
             delegation = floor.name
-            role = "secretariat" if floor.kind == "secretariat" else "invitee"
-            if floor.key in members:
-                role = "member"
+            role = "member" if floor.key in members else delegation_role(floor)
         elif org is not None and org.kind != "secretariat":
             role, delegation = "invitee", org.name
         elif office and UN_OFFICE_RE.search(office):
-            role, delegation = "secretariat", "United Nations"
+            role, delegation = "secretariat", SECRETARIAT
         else:
             role = "other"
     return ParsedStatement(
