@@ -11,7 +11,7 @@ from __future__ import annotations
 from haystack import indexes
 
 from archive.models import Statement
-from archive.search.backend import ExactField, ExactMultiField
+from archive.search.engine import ExactField, ExactMultiField
 
 
 def statement_stamp(statement: Statement) -> str:

@@ -35,7 +35,7 @@ import io, json
 from django.core.management import call_command
 from django.db.models import Count
 from archive.models import Citation, Meeting, Statement
-from archive.search.backend import get_backend
+from archive.search.engine import get_backend
 rows = dict(Statement.objects.values_list("meeting__slug").annotate(n=Count("id")))
 cites = dict(Citation.objects.values_list("statement__meeting__slug").annotate(n=Count("id")))
 meetings = {m.slug: [m.statement_count, rows.get(m.slug, 0), cites.get(m.slug, 0)] for m in Meeting.objects.all()}

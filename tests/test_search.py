@@ -19,7 +19,8 @@ from django.test import Client
 from archive.importing import import_paths
 from archive.models import Citation, Meeting, Speaker, Statement, Subscription
 from archive.search import service, upkeep
-from archive.search.backend import BUILD_BATCH, ArchiveWhooshBackend, get_backend
+from archive.search.backend import BUILD_BATCH, ArchiveWhooshBackend
+from archive.search.engine import get_backend
 
 from .conftest import SAMPLE_RECORDS
 from .hostile import MISSPELT  # forty misspelt words: each once compared with the whole vocabulary

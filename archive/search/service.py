@@ -15,7 +15,8 @@ from archive.models import ROLE_CHOICES, Delegation, Resolution, Speaker, Statem
 from archive.parsing.delegations import resolve_delegation
 
 from . import query as ql
-from .backend import SUBSTANTIVE_DELEGATIONS, get_backend, snippet
+from .backend import snippet
+from .engine import SUBSTANTIVE_DELEGATIONS, get_backend
 
 PER_PAGE = 20
 FACETS = ("delegation_exact", "year_exact", "role_exact", "resolutions", "language_exact", SUBSTANTIVE_DELEGATIONS)
