@@ -37,6 +37,7 @@ from django.utils.html import escape
 from haystack.backends import BaseEngine, log_query
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.inputs import BaseInput
 from haystack.models import SearchResult
 from whoosh import index as whoosh_index
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
@@ -549,6 +550,12 @@ class ArchiveWhooshBackend(ArchiveBackend, WhooshSearchBackend):
         results = searcher.search(query, limit=limit, sortedby="chrono", reverse=newest_first)
         return [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _key, docnum in results.top_n]
 
+    def snippets(self, sq, texts: list[str], *, max_chars: int = 220) -> list[str]:
+        """For each text, up to two fragments around the words ``sq`` searches the text for, as safe
+        HTML (``snippet()``; "" when nothing matches)."""
+        words = _content_words(sq)
+        return [snippet(text, words, maxchars=max_chars) for text in texts]
+
     def analyse(self, word: str) -> list[str]:
         return [t.text for t in TEXT_ANALYZER(word)]
 
@@ -595,3 +602,18 @@ def _query_string(sq) -> str:
     from haystack.query import SearchQuerySet
 
     return SearchQuerySet().filter(sq).query.build_query()
+
+
+def _content_words(sq) -> list[str]:
+    """The words an SQ tree searches the text for, negated parts left out (what is highlighted)."""
+    if sq.negated:
+        return []
+    words = []
+    for child in sq.children:
+        if isinstance(child, tuple):
+            expression, value = child
+            if sq.split_expression(expression)[0] == "content":
+                words += str(value.query_string if isinstance(value, BaseInput) else value).split()
+        else:
+            words += _content_words(child)
+    return words

@@ -92,6 +92,10 @@ class SearchEngine(Protocol):
     def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
         """Database ids of every statement ``sq`` matches, in ``chrono`` order (None: no index)."""
 
+    def snippets(self, sq, texts: list[str], *, max_chars: int = 220) -> list[str]:
+        """For each text, its passages matching ``sq`` as safe HTML (every piece escaped, matched
+        words in ``<mark>``; "" when nothing matches)."""
+
     def unknown_word(self, word: str) -> bool:
         """Whether ``word``, analysed as the engine indexes the text, matches no statement."""
 

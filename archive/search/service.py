@@ -15,7 +15,6 @@ from archive.models import ROLE_CHOICES, Delegation, Resolution, Speaker, Statem
 from archive.parsing.delegations import resolve_delegation
 
 from . import query as ql
-from .backend import snippet
 from .engine import SUBSTANTIVE_DELEGATIONS, get_backend
 
 PER_PAGE = 20
@@ -142,12 +141,8 @@ def search(text: str, *, page: int = 1, sort: str = "relevance") -> Outcome:
     results = query.get_results()
     ids = [int(r.pk) for r in results]
     by_id = Statement.objects.listing().in_bulk(ids)
-    words = parsed.positive_words()
     shown = [by_id[i] for i in ids if i in by_id]
-    if hasattr(backend, "snippets"):  # an engine with its own highlighter (tantivy_backend)
-        outcome.hits = list(map(Hit, shown, backend.snippets(compiled.sq, [s.text for s in shown])))
-    else:
-        outcome.hits = [Hit(s, snippet(s.text, words)) for s in shown]
+    outcome.hits = list(map(Hit, shown, backend.snippets(compiled.sq, [s.text for s in shown])))
     facets = (query.get_facet_counts() or {}).get("fields", {})
     outcome.facets = _facets(facets, parsed)
     outcome.per_year = sorted((y, n) for y, n in facets.get("year_exact", []))
@@ -183,9 +178,15 @@ def _facets(facets: dict, parsed: ql.ParsedQuery) -> dict[str, list[FacetValue]]
     rows = facets.get("delegation_exact", [])[:15]
     names = {d.key: d for d in Delegation.objects.filter(key__in=[k for k, _ in rows])}
     out["Delegation"] = [
-        FacetValue(k, names[k].name, n, _with(parsed, f"country:{ql._quote(names[k].name)}"),
-                   ("country", names[k].name.lower()) in active or ("country", k) in active)
-        for k, n in rows if k in names
+        FacetValue(
+            k,
+            names[k].name,
+            n,
+            _with(parsed, f"country:{ql._quote(names[k].name)}"),
+            ("country", names[k].name.lower()) in active or ("country", k) in active,
+        )
+        for k, n in rows
+        if k in names
     ]
     out["Year"] = [
         FacetValue(y, y, n, _with(parsed, f"year:{y}"), ("year", y) in active)
@@ -198,8 +199,13 @@ def _facets(facets: dict, parsed: ql.ParsedQuery) -> dict[str, list[FacetValue]]
     rows = facets.get("resolutions", [])[:15]
     years = dict(Resolution.objects.filter(number__in=[int(k) for k, _ in rows]).values_list("number", "year"))
     out["Resolution cited"] = [
-        FacetValue(k, f"S/RES/{k}" + (f" ({years[int(k)]})" if years.get(int(k)) else ""), n,
-                   _with(parsed, f"resolution:{k}"), ("resolution", k) in active)
+        FacetValue(
+            k,
+            f"S/RES/{k}" + (f" ({years[int(k)]})" if years.get(int(k)) else ""),
+            n,
+            _with(parsed, f"resolution:{k}"),
+            ("resolution", k) in active,
+        )
         for k, n in rows
     ]
     out["Language"] = [
