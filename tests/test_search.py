@@ -297,6 +297,38 @@ def test_symbols_go_to_their_page(client, indexed):
     assert missing.status_code == 200 and "S/PV.1234 is not in the archive" in missing.content.decode()
 
 
+def test_the_search_page_is_one_service_call(indexed):
+    """What the page needs besides the results comes from service.search_page: the canonical query
+    of a "search within" form, where a symbol goes, a missing resolution's citations, the chips."""
+    call_command("load_resolutions", "sample/resolutions", verbosity=0)
+    within = service.search_page("ceasefire", within=[("country", "Russian Federation"), ("year", "2020")])
+    assert within.canonical == 'country:"Russian Federation" year:2020 ceasefire' and not within.hits
+    assert (
+        service.search_page("", within=[("meeting", "S/PV.8699 (Resumption 1)")]).canonical
+        == 'meeting:"S/PV.8699 (Resumption 1)"'
+    )
+    assert service.search_page("S/PV.8700").redirect == "/meetings/8700/"
+    assert service.search_page("s/res/2254 (2015)").redirect == "/resolutions/2254/"
+    assert service.search_page("S/PRST/2020/1").redirect == "https://docs.un.org/en/S/PRST/2020/1"
+    for symbol in ("S/RES/3999 (2030)", "Resolution 3999 (2030)", "resolution 3999 (2030)"):
+        missing = service.search_page(symbol)  # not in the archive: the statements citing it (none)
+        assert missing.redirect == "" and missing.parsed.text() == "resolution:3999", symbol
+        assert missing.notices[0] == "S/RES/3999 (2030) is not in the archive; statements citing it are listed below."
+        assert missing.total == 0 and not missing.error
+    missing = service.search_page("S/PV.1234")
+    assert missing.notices[0] == "S/PV.1234 is not in the archive." and missing.parsed.text() == '"s pv 1234"'
+    page = service.search_page('"rule of law" -country:France', sort="newest")
+    assert page.chips == [
+        service.Chip("“rule of law”", "-country:France"),
+        service.Chip("not Country: France", '"rule of law"'),
+    ]
+    assert page.sort == "newest" and page.total == len(found('"rule of law" -country:France'))
+    assert service.search_page("ceasefire").chips == [service.Chip("ceasefire", None)]
+    assert [s.name for s in service.search_page("Nebenzia").names["Speakers"]] == [
+        s.name for s in Speaker.objects.filter(name__icontains="Nebenzia")
+    ]
+
+
 def test_speakers_and_delegations_found_by_name(client, indexed):
     speaker = Speaker.objects.get(name__icontains="Nebenzia")
     html = client.get("/search/", {"q": "Nebenzia"}).content.decode()

@@ -95,3 +95,26 @@ def test_the_search_package_imports_without_a_cycle():
     for module in graph:
         visit(module, ())
     assert len(done) == len(graph) > 10
+
+
+def test_the_search_view_builds_no_query_with_private_helpers():
+    """views.py reads the request, calls the service and renders: the query language (chips, the
+    canonical query of a "search within" form, symbols) is the service's and the parser's, through
+    their public functions."""
+    tree = ast.parse((PACKAGE / "views.py").read_text())
+    private = sorted(
+        {
+            f"{node.value.id}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr.startswith("_")
+        }
+        | {
+            f"{node.module}.{alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+            if alias.name.startswith("_")
+        }
+    )
+    assert private == []
+    assert module_imports(PACKAGE / "views.py") <= {"archive.search.service", "archive.search.charts"}
