@@ -456,6 +456,40 @@ def test_rebuild_swaps_in_a_new_directory(indexed):
     assert backend.doc_count() == Statement.objects.count()
 
 
+def test_the_index_sorts_on_the_stored_chrono(indexed):
+    """Newest and oldest are the database's order (Statement.chrono, one key for listings, the API
+    and the index), also past a meeting's 999th statement: the index kept a key of its own that
+    capped the order at 999, so such statements came in index order instead."""
+    from archive.models import chrono_key
+    from archive.search.matching import matching_ids
+    from archive.search.upkeep import statement_index
+
+    index = statement_index()
+    statements = Statement.objects.select_related("meeting")
+    assert all(index.prepare_chrono(s) == s.chrono for s in statements)
+    meeting = Meeting.objects.get(slug="8700")
+    first, second = statements.filter(meeting=meeting).order_by("pk")[:2]
+    try:  # a long meeting: its first statement is the 1999th, its second the 1000th
+        for statement, order in ((first, 1999), (second, 1000)):
+            chrono = chrono_key(meeting.date, meeting.number, meeting.resumption, order)
+            Statement.objects.filter(pk=statement.pk).update(order=order, chrono=chrono)
+        upkeep.index_meetings([meeting.pk])
+        in_time = list(Statement.objects.filter(meeting=meeting).order_by("chrono").values_list("pk", flat=True))
+        assert in_time.index(second.pk) < in_time.index(first.pk)
+        assert matching_ids("meeting:8700", newest_first=False) == in_time
+        assert matching_ids("meeting:8700") == in_time[::-1]
+        oldest = service.search("meeting:8700", sort="oldest")
+        assert [h.statement.pk for h in oldest.hits] == in_time[: len(oldest.hits)]
+        newest = service.search("meeting:8700", sort="newest", page=oldest.pages)
+        assert [h.statement.pk for h in newest.hits] == in_time[: len(newest.hits)][::-1]
+    finally:
+        for statement in (first, second):
+            Statement.objects.filter(pk=statement.pk).update(order=statement.order, chrono=statement.chrono)
+        upkeep.index_meetings([meeting.pk])
+    everything = Statement.objects.order_by("-chrono").values_list("pk", flat=True)
+    assert matching_ids("year:2020") == list(everything.filter(meeting__date__year=2020))
+
+
 def test_rebuild_in_two_worker_processes(indexed):
     """The parallel writer leaves one segment per worker: counts, facets and sorting span them."""
     before = {q: found(q) for q in ("ceasefire", "country:France", '"rule of law"')}
