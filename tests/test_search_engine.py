@@ -16,7 +16,7 @@ from archive.search.backend import ArchiveWhooshBackend
 from archive.search.engine import SearchEngine, get_backend
 from archive.search.tantivy_backend import TantivySearchBackend
 
-from .conftest import ROOT
+from .conftest import ROOT, point_search_index_at
 
 PACKAGE = ROOT / "archive" / "search"
 ENGINES = [ArchiveWhooshBackend, TantivySearchBackend]
@@ -118,3 +118,27 @@ def test_the_search_view_builds_no_query_with_private_helpers():
     )
     assert private == []
     assert module_imports(PACKAGE / "views.py") <= {"archive.search.service", "archive.search.charts"}
+
+
+@pytest.mark.django_db
+def test_clearing_leaves_an_empty_live_index_and_no_folder_behind(search_index, tmp_path):
+    """haystack's clear_index, on either engine: a new empty index swapped in, the one it replaced
+    removed (the Whoosh engine used to leave it on disk), a per-model clear refused."""
+    from archive.models import Statement
+    from archive.search import upkeep
+
+    live = tmp_path / "search_index"
+    previous = point_search_index_at(live)  # the engine of ``search_index``, in a folder of its own
+    try:
+        backend = get_backend()
+        assert upkeep.rebuild() == Statement.objects.count() == 0 and backend.has_index()
+        built = live.resolve()
+        backend.clear()
+        assert backend.has_index() and backend.doc_count() == 0 and live.resolve() != built
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == sorted(
+            [live.name, live.resolve().name]
+        )
+        with pytest.raises(NotImplementedError):
+            backend.clear(models=[Statement])
+    finally:
+        point_search_index_at(previous)
