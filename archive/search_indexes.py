@@ -2,8 +2,9 @@
 
 Analysed fields (``text``, ``speaker``, ``delegation``) are searched by words; ``*_exact`` fields and
 ``resolutions`` hold un-analysed values for filters and facets (a delegation key, a role, a year, the
-numbers of the resolutions cited). ``stamp`` is stored (not searched) so ``repair_search_index`` can
-tell a stale document from a current one.
+numbers of the resolutions cited). ``chrono`` is the statement's stored sort key (``Statement.chrono``,
+``models.chrono_key``), so the engines sort by time as the database does. ``stamp`` is stored (not
+searched) so ``repair_search_index`` can tell a stale document from a current one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from haystack import indexes
 
 from archive.models import Statement
-from archive.search.backend import ExactField, ExactMultiField
+from archive.search.engine import ExactField, ExactMultiField
 
 
 def statement_stamp(statement: Statement) -> str:
@@ -20,16 +21,6 @@ def statement_stamp(statement: Statement) -> str:
     numbers = ",".join(str(n) for n in sorted({c.number for c in statement.citations.all()}))
     who = f"{statement.delegation_id or ''}/{statement.speaker_id or ''}"
     return f"{statement.meeting.source_checksum[:16]}:{statement.word_count}:{numbers}:{who}"
-
-
-def chrono_key(statement: Statement) -> int:
-    """Date, meeting number, resumption and order in one sortable number."""
-    day = statement.meeting.date
-    ymd = day.year * 10000 + day.month * 100 + day.day if day else 0
-    meeting = statement.meeting
-    return ((ymd * 100000 + (meeting.number or 0)) * 10 + min(meeting.resumption or 0, 9)) * 1000 + min(
-        statement.order, 999
-    )
 
 
 class StatementIndex(indexes.SearchIndex, indexes.Indexable):
@@ -98,7 +89,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         return obj.meeting.date
 
     def prepare_chrono(self, obj: Statement) -> int:
-        return chrono_key(obj)
+        return obj.chrono  # the stored sort key (models.chrono_key): newest/oldest as in every listing
 
     def prepare_resolutions(self, obj: Statement) -> list[str]:
         return [str(n) for n in sorted({c.number for c in obj.citations.all()})]

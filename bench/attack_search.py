@@ -53,7 +53,7 @@ def use_engine(folder: Path, engine: str) -> None:
     from django.conf import settings
     from haystack import connections
 
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
 
     get_backend().forget_searcher()
     settings.HAYSTACK_CONNECTIONS["default"].update(

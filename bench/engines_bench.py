@@ -55,7 +55,7 @@ def peak_mb() -> tuple[float, float]:
 def child_index(folder: Path, engine: str) -> dict:
     setup(folder, engine)
     from archive.search import upkeep
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
 
     started, cpu = time.perf_counter(), time.process_time()
     count = upkeep.rebuild()
@@ -82,7 +82,7 @@ def child_query(folder: Path, engine: str, n: int) -> dict:
     setup(folder, engine)
     from django.test import Client
 
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
 
     if not get_backend().has_index():
         return {"missing": True}

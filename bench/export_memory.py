@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(folder, args.database_url)
     from django.core.management import call_command
 
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
     from bench.synthetic import ensure_archive
 
     total = ensure_archive(args.statements)

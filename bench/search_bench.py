@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
 
     from archive.search import upkeep
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
     from archive.search.service import resolve_country
     from bench.synthetic import ensure_archive
 

@@ -48,7 +48,7 @@ def point_search_index_at(path, engine: str | None = None) -> str:
     from django.conf import settings
     from haystack import connections
 
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
 
     get_backend().forget_searcher()
     info = settings.HAYSTACK_CONNECTIONS["default"]

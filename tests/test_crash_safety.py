@@ -42,7 +42,7 @@ import io, json
 from django.core.management import call_command
 from django.db.models import Count
 from archive.models import Citation, Meeting, Statement
-from archive.search.backend import get_backend
+from archive.search.engine import get_backend
 from archive.stats import refresh_summaries
 stale_counts = refresh_summaries(new_version=False)  # stored counts the rows contradict
 rows = dict(Statement.objects.values_list("meeting__slug").annotate(n=Count("id")))

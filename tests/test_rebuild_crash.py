@@ -24,7 +24,7 @@ KILL_AT = 250  # documents read: two batches of 100 handed to the two workers, a
 KILL_MID_BUILD = f"""
 import json, multiprocessing, os, signal
 from archive.search import upkeep
-from archive.search.backend import get_backend
+from archive.search.engine import get_backend
 read = []
 def progress(n):
     read.append(n)
@@ -37,7 +37,7 @@ upkeep.rebuild(progress=progress, procs=2)
 """
 COUNT = """
 from archive.models import Statement
-from archive.search.backend import get_backend
+from archive.search.engine import get_backend
 print(len(get_backend().indexed_stamps()), Statement.objects.count())
 """
 

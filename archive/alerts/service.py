@@ -240,7 +240,7 @@ def indexed_ceiling(after: int, upto: int) -> tuple[int, int]:
     how many after it are not). A saved search is matched in the index, which an import updates
     after its meetings commit (or not at all, when the index was busy or the import was killed):
     its mark must not pass a statement the index does not hold yet, or that statement is never sent."""
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
 
     pending = list(Statement.objects.filter(pk__gt=after, pk__lte=upto).order_by("pk").values_list("pk", flat=True))
     if not pending:

@@ -1,4 +1,5 @@
-"""The project's own Whoosh engine for haystack.
+"""The project's own Whoosh engine for haystack (one of the two engines answering
+``engine.SearchEngine``; what both share lives in ``engine.py``).
 
 Haystack's shipped Whoosh backend is kept as the search API but is wasteful where it matters
 (docs/search.md, bench/search_bench.py):
@@ -12,10 +13,11 @@ Haystack's shipped Whoosh backend is kept as the search API but is wasteful wher
 * **No match-all narrowing search** (``HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False``) and filters
   passed to Whoosh as queries, not as materialised result sets.
 * **Bulk building**: ``build_index()`` adds every document with ``add_document`` in one writer into a
-  new directory, then ``swap_in()`` points the live path at it atomically (a symlink replaced with
-  ``os.replace``), so readers never see a half-built index.
-* **Highlighting only the shown page**, from the database text, HTML-escaped (``snippet()``),
-  stemming only the words that can match instead of analysing every word.
+  new directory (``bulk_writer``: in worker processes for a large build), then ``swap_in()`` points
+  the live path at it atomically (a symlink replaced with ``os.replace``), so readers never see a
+  half-built index.
+* **Highlighting only the shown page** (``snippets()``), from the database text, HTML-escaped
+  (``snippet()``), stemming only the words that can match instead of analysing every word.
 """
 
 from __future__ import annotations
@@ -33,10 +35,9 @@ from pathlib import Path
 
 from django.utils.html import escape
 from haystack.backends import BaseEngine, log_query
-from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SkipDocument
-from haystack.fields import CharField, MultiValueField
+from haystack.inputs import BaseInput
 from haystack.models import SearchResult
 from whoosh import index as whoosh_index
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
@@ -53,7 +54,16 @@ from whoosh.query import Phrase as WhooshPhrase
 from whoosh.query import Term as WhooshTerm
 
 from . import builds
-from .ranges import WholeDayRanges
+from .engine import (
+    SUBSTANTIVE_DELEGATIONS,
+    ArchiveBackend,
+    ArchiveSearchQuery,
+    IndexBusy,
+    field_kind,
+    most_frequent_first,
+    no_results,
+    result,
+)
 from .spelling import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -96,18 +106,6 @@ _cache_missing_columns()
 TEXT_ANALYZER = StemmingAnalyzer(expression=r"\w+", cachesize=-1)
 
 
-class ExactField(CharField):
-    """An un-analysed value (a key, a role, a year): filtered with ``=`` and faceted as it is."""
-
-    field_type = "exact"
-
-
-class ExactMultiField(MultiValueField):
-    """Several un-analysed values (the resolutions a statement cites)."""
-
-    field_type = "exact"
-
-
 def analysed_terms(words: Iterable[str]) -> set[str]:
     return {t.text for w in words for t in TEXT_ANALYZER(w)}
 
@@ -141,8 +139,11 @@ def snippet(text: str, words: Iterable[str], *, top: int = 2, maxchars: int = 22
     terms = frozenset(analysed_terms(words))
     if not terms or not text:
         return ""
-    matches = [(m.start(), m.end(), found) for m in _candidates(terms).finditer(text)
-               if (found := _stem_of(m.group())) in terms]
+    matches = [
+        (m.start(), m.end(), found)
+        for m in _candidates(terms).finditer(text)
+        if (found := _stem_of(m.group())) in terms
+    ]
     if not matches:
         return ""
     groups: list[list[tuple[int, int, str]]] = [[matches[0]]]
@@ -168,11 +169,6 @@ def _fragment(text: str, group: list[tuple[int, int, str]], surround: int) -> st
         at = finish
     out.append(escape(text[at:end]))
     return "".join(out).strip()
-
-
-# A pseudo-facet: delegations of the matches, the chair's procedural turns left out ("who says this
-# most"), counted in the same pass as the other facets instead of by a second search.
-SUBSTANTIVE_DELEGATIONS = "delegation_substantive"
 
 
 class _SegmentColumns:
@@ -319,12 +315,11 @@ def _count(values: list, docnums) -> list[tuple[str, int]]:
     counts = Counter(map(values.__getitem__, docnums))
     counts.pop(None, None)
     counts.pop("", None)
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return most_frequent_first(counts.items())
 
 
 def _count_many(values: list, docnums) -> list[tuple[str, int]]:
-    counts = Counter(chain.from_iterable(map(values.__getitem__, docnums)))
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return most_frequent_first(Counter(chain.from_iterable(map(values.__getitem__, docnums))).items())
 
 
 # Documents handed to a worker process at a time by a parallel rebuild.
@@ -365,7 +360,7 @@ class _SearcherCache(threading.local):
 _searchers = _SearcherCache()
 
 
-class ArchiveWhooshBackend(WhooshSearchBackend):
+class ArchiveWhooshBackend(ArchiveBackend, WhooshSearchBackend):
     """See the module docstring."""
 
     def setup(self) -> None:
@@ -383,84 +378,35 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             DJANGO_CT: WHOOSH_ID(stored=True),
             DJANGO_ID: WHOOSH_ID(stored=True),
         }
+        kinds = {
+            "text": lambda field: TEXT(analyzer=TEXT_ANALYZER, stored=False, spelling=True),
+            "stored": lambda field: STORED(),
+            "exact_many": lambda field: KEYWORD(commas=True, stored=False, scorable=False),
+            "exact": lambda field: WHOOSH_ID(stored=False, sortable=True),
+            "date": lambda field: DATETIME(stored=False, sortable=True),
+            "integer": lambda field: NUMERIC(numtype=int, bits=64, stored=False, sortable=True),
+            # names: analysed like the text, not stored, no column
+            "names": lambda field: TEXT(analyzer=TEXT_ANALYZER, stored=False, field_boost=field.boost),
+        }
         content = ""
         for field in fields.values():
-            name = field.index_fieldname
-            if field.document:
-                content = name
-                schema[name] = TEXT(analyzer=TEXT_ANALYZER, stored=False, spelling=True)
-            elif not field.indexed:
-                schema[name] = STORED()
-            elif field.field_type == "exact" and field.is_multivalued:
-                schema[name] = KEYWORD(commas=True, stored=False, scorable=False)
-            elif field.field_type == "exact":
-                schema[name] = WHOOSH_ID(stored=False, sortable=True)
-            elif field.field_type in ("date", "datetime"):
-                schema[name] = DATETIME(stored=False, sortable=True)
-            elif field.field_type == "integer":
-                schema[name] = NUMERIC(numtype=int, bits=64, stored=False, sortable=True)
-            else:  # names: analysed like the text, not stored, no column
-                schema[name] = TEXT(analyzer=TEXT_ANALYZER, stored=False, field_boost=field.boost)
+            kind = field_kind(field)
+            schema[field.index_fieldname] = kinds[kind](field)
+            if kind == "text":
+                content = field.index_fieldname
         return content, Schema(**schema)
 
     # -- the index on disk
-
-    @property
-    def index_path(self) -> Path:
-        return Path(self.path)
 
     def has_index(self) -> bool:
         return self.index_path.exists() and whoosh_index.exists_in(str(self.index_path))
 
     def open_index(self):
         """The live index, or None when none has been built yet."""
-        if not self.setup_complete:
-            self.setup()
+        self._ready()
         if not self.has_index():
             return None
         return whoosh_index.open_dir(str(self.index_path), schema=self.schema)
-
-    def index_meetings(self, search_index, meeting_ids: list[int]) -> int:
-        """Re-index every statement of these meetings (the import hook; see upkeep.index_meetings):
-        their documents deleted by meeting and written again, in one writer."""
-        from archive.models import Meeting
-
-        ix = self.open_index()
-        if ix is None:
-            return 0
-        slugs = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("slug", flat=True))
-        try:
-            writer = ix.writer(timeout=60)
-        except whoosh_index.LockError:
-            log.warning("Search index busy: %d meetings not re-indexed (run repair_search_index)", len(meeting_ids))
-            return 0
-        count = 0
-        try:
-            for slug in slugs:
-                writer.delete_by_term("meeting_exact", slug)
-            for statement in search_index.index_queryset().filter(meeting_id__in=meeting_ids).iterator(chunk_size=500):
-                doc = self.document(search_index, statement)
-                if doc is not None:
-                    writer.add_document(**doc)
-                    count += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return count
-
-    def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
-        """Database ids of every statement ``sq`` (a compiled SQ tree) matches, in time order (the
-        ``chrono`` column), newest first by default; ``limit``: only that many. None when no index
-        has been built. For feeds, exports and alerts, which need the whole set, not a page."""
-        if not self.setup_complete:
-            self.setup()
-        searcher = self.searcher()
-        if searcher is None:
-            return None
-        query = self.parser.parse(_query_string(sq))
-        results = searcher.search(query, limit=limit, sortedby="chrono", reverse=newest_first)
-        return [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _key, docnum in results.top_n]
 
     def searcher(self):
         """This thread's searcher over the live index, refreshed only when the index changed."""
@@ -483,7 +429,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return None
         searcher = ix.searcher()
         searcher.archive_columns = _Columns(searcher, self.schema)
-        searcher.archive_vocabulary = Vocabulary(functools.partial(_spelling_words, searcher, self.content_field_name))
+        searcher.vocabulary = Vocabulary(functools.partial(_spelling_words, searcher, self.content_field_name))
         _searchers.by_path[path] = (real, searcher)
         return searcher
 
@@ -492,122 +438,63 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if cached is not None:
             cached[1].close()
 
-    def document(self, search_index, obj) -> dict | None:
-        """The Whoosh document for one object (None when the index skips it)."""
-        try:
-            prepared = search_index.full_prepare(obj)
-        except SkipDocument:
+    # -- writing (the loops are ArchiveBackend's)
+
+    def make_document(self, fields: dict) -> dict:
+        return {key: self._from_python(value) for key, value in fields.items()}
+
+    def live_writer(self) -> _Writer | None:
+        ix = self.open_index()
+        if ix is None:
             return None
-        doc = {}
-        for key, value in prepared.items():
-            if key == "boost" or value is None or value == "" or value == []:
-                continue
-            doc[key] = self._from_python(value)
-        return doc
-
-    # -- writing
-
-    def update(self, index, iterable, commit=True):
-        """Add or replace documents in the live index (small batches: an import, a repair)."""
-        ix = self.open_index()
-        if ix is None:
-            log.info("No search index at %s yet: nothing updated (run rebuild_search_index)", self.path)
-            return
-        writer = ix.writer(timeout=60)
         try:
-            for obj in iterable:
-                doc = self.document(index, obj)
-                if doc is not None:
-                    writer.update_document(**doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+            return _Writer(ix.writer(timeout=60))
+        except whoosh_index.LockError as exc:
+            raise IndexBusy(f"the search index at {self.path} is being written by another process") from exc
 
-    def remove_ids(self, identifiers: Iterable[str]) -> int:
-        ix = self.open_index()
-        if ix is None:
-            return 0
-        writer = ix.writer(timeout=60)
-        count = 0
-        for identifier in identifiers:
-            count += writer.delete_by_term(ID, identifier)
-        writer.commit()
-        return count
-
-    def remove(self, obj_or_string, commit=True):
-        from haystack.utils import get_identifier
-
-        self.remove_ids([get_identifier(obj_or_string)])
-
-    def clear(self, models=None, commit=True):
-        if not self.setup_complete:
-            self.setup()
-        new = self.new_build_dir()
-        whoosh_index.create_in(str(new), self.schema)
-        self.swap_in(new)
-
-    def new_build_dir(self) -> Path:
-        return builds.new_build_dir(self.index_path)
-
-    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None, procs: int = 1) -> int:
-        """Write every object into a fresh index in ``directory`` with one bulk writer.
-
-        With ``procs`` > 1 Whoosh's multiprocessing writer analyses and writes the documents in
-        that many worker processes while this one reads and prepares them from the database, and
-        keeps one segment per worker (``multisegment``: no final merge; searching reads them all)."""
-        if not self.setup_complete:
-            self.setup()
+    def bulk_writer(self, directory: Path, procs: int) -> _Writer:
+        """A writer into a new index in ``directory``. With ``procs`` > 1 Whoosh's multiprocessing
+        writer analyses and writes the documents in that many worker processes while this one reads
+        and prepares them from the database, and keeps one segment per worker (``multisegment``: no
+        final merge; searching reads them all)."""
         ix = whoosh_index.create_in(str(directory), self.schema)
         if procs > 1:
-            writer = MortalMpWriter(ix, procs=procs, multisegment=True, limitmb=128, batchsize=BUILD_BATCH)
-        else:
-            writer = ix.writer(limitmb=256)
-        count = 0
-        try:
-            for obj in objects:
-                doc = self.document(search_index, obj)
-                if doc is not None:
-                    writer.add_document(**doc)
-                    count += 1
-                if progress is not None:
-                    progress(1)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return count
-
-    def swap_in(self, directory: Path) -> Path | None:
-        """Make ``directory`` the live index in one step; returns the directory it replaced."""
-        return builds.swap_in(self.index_path, directory)
-
-    @staticmethod
-    def discard(directory: Path | None) -> None:
-        builds.discard(directory)
-
-    def clean_leftovers(self) -> list[Path]:
-        """Remove the build folders of rebuilds that died (see archive/search/builds.py)."""
-        return builds.clean_leftovers(self.index_path)
+            return _Writer(MortalMpWriter(ix, procs=procs, multisegment=True, limitmb=128, batchsize=BUILD_BATCH))
+        return _Writer(ix.writer(limitmb=256))
 
     # -- reading
 
     @log_query
-    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, fields="",
-               highlight=False, facets=None, date_facets=None, query_facets=None, narrow_queries=None,
-               spelling_query=None, within=None, dwithin=None, distance_point=None, models=None,
-               limit_to_registered_models=None, result_class=None, **kwargs):
-        if not self.setup_complete:
-            self.setup()
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        fields="",
+        highlight=False,
+        facets=None,
+        date_facets=None,
+        query_facets=None,
+        narrow_queries=None,
+        spelling_query=None,
+        within=None,
+        dwithin=None,
+        distance_point=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        self._ready()
         if not query_string:
-            return empty
+            return no_results()
         searcher = self.searcher()
         if searcher is None:
-            return {**empty, "missing_index": True}
+            return no_results(missing_index=True)
         query = self.parser.parse(str(query_string))
         if query is None or query is NullQuery:
-            return empty
+            return no_results()
         query = query.accept(_fast_phrases)
         filters = [self.parser.parse(str(nq)) for nq in (narrow_queries or ())]
         if models:
@@ -654,26 +541,23 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         found = []
         for docnum, score in ranked[first:wanted]:
             stored = searcher.stored_fields(docnum)
-            app_label, model_name = stored[DJANGO_CT].split(".")
             extra = {k: v for k, v in stored.items() if k not in (DJANGO_CT, DJANGO_ID)}
-            found.append(result_class(app_label, model_name, stored[DJANGO_ID], score, **extra))
+            found.append(result(result_class, stored[DJANGO_CT], stored[DJANGO_ID], score, extra))
         return {"results": found, "hits": hits, "facets": facet_counts, "spelling_suggestion": None}
 
-    def unknown_word(self, word: str) -> bool:
-        """Whether ``word``, analysed as this engine indexes the text, matches no statement (a stop
-        word is not unknown: it is never searched for)."""
-        searcher = self.searcher()
-        terms = [t.text for t in TEXT_ANALYZER(word)]
-        return searcher is not None and bool(terms) and searcher.doc_frequency(self.content_field_name, terms[0]) == 0
+    def ids_in_time_order(self, searcher, sq, *, newest_first: bool, limit: int | None) -> list[int]:
+        query = self.parser.parse(_query_string(sq))
+        results = searcher.search(query, limit=limit, sortedby="chrono", reverse=newest_first)
+        return [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _key, docnum in results.top_n]
 
-    def vocabulary(self) -> Vocabulary | None:
-        """The words of the indexed text, unstemmed, for suggestions (None when no index is built)."""
-        searcher = self.searcher()
-        return None if searcher is None else searcher.archive_vocabulary
+    def snippets(self, sq, texts: list[str], *, max_chars: int = 220) -> list[str]:
+        """For each text, up to two fragments around the words ``sq`` searches the text for, as safe
+        HTML (``snippet()``; "" when nothing matches)."""
+        words = _content_words(sq)
+        return [snippet(text, words, maxchars=max_chars) for text in texts]
 
-    def doc_count(self) -> int:
-        searcher = self.searcher()
-        return 0 if searcher is None else searcher.doc_count()
+    def analyse(self, word: str) -> list[str]:
+        return [t.text for t in TEXT_ANALYZER(word)]
 
     def indexed_stamps(self) -> dict[str, str]:
         """{django_id: stamp} for every live document (for the repair command)."""
@@ -683,22 +567,28 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return {f[DJANGO_ID]: f.get("stamp", "") for f in searcher.reader().all_stored_fields()}
 
 
-class ArchiveWhooshSearchQuery(WholeDayRanges, WhooshSearchQuery):
-    pass
+class _Writer:
+    """A Whoosh writer as ``engine.ArchiveBackend`` drives it."""
+
+    def __init__(self, writer) -> None:
+        self.writer = writer
+
+    def delete(self, field: str, value: str) -> None:
+        self.writer.delete_by_term(field, value)
+
+    def add(self, document: dict) -> None:
+        self.writer.add_document(**document)
+
+    def commit(self) -> None:
+        self.writer.commit()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
 
 
 class ArchiveWhooshEngine(BaseEngine):
     backend = ArchiveWhooshBackend
-    query = ArchiveWhooshSearchQuery
-
-
-def get_backend() -> ArchiveWhooshBackend:
-    from haystack import connections
-
-    backend = connections["default"].get_backend()
-    if not backend.setup_complete:
-        backend.setup()
-    return backend
+    query = ArchiveSearchQuery
 
 
 def _spelling_words(searcher, fieldname: str, prefix: str) -> list[tuple[str, int]]:
@@ -712,3 +602,18 @@ def _query_string(sq) -> str:
     from haystack.query import SearchQuerySet
 
     return SearchQuerySet().filter(sq).query.build_query()
+
+
+def _content_words(sq) -> list[str]:
+    """The words an SQ tree searches the text for, negated parts left out (what is highlighted)."""
+    if sq.negated:
+        return []
+    words = []
+    for child in sq.children:
+        if isinstance(child, tuple):
+            expression, value = child
+            if sq.split_expression(expression)[0] == "content":
+                words += str(value.query_string if isinstance(value, BaseInput) else value).split()
+        else:
+            words += _content_words(child)
+    return words

@@ -7,10 +7,9 @@ on the indexed ``chrono`` column, and the rows are read from the database by the
 
 from __future__ import annotations
 
-from haystack import connections
-
 from . import query as ql
 from . import service
+from .engine import get_backend
 
 
 class MissingIndex(RuntimeError):
@@ -22,7 +21,7 @@ def matching_ids(text: str, *, newest_first: bool = True, limit: int | None = No
     default; ``limit``: only that many. Raises ``query.QueryError`` for a query that cannot be
     read, ``MissingIndex`` when there is no index."""
     compiled = service.compile_query(ql.parse(text))
-    backend = connections["default"].get_backend()
+    backend = get_backend()
     ids = backend.matching_ids(compiled.sq, newest_first=newest_first, limit=limit)
     if ids is None:
         raise MissingIndex(f"no search index at {backend.index_path}; run manage.py rebuild_search_index")

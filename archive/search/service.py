@@ -1,5 +1,7 @@
-"""Running a parsed query: results for one page, facets, hits per year, "who says this most",
-suggestions that are known to return hits. Views call ``search()`` and render what it returns."""
+"""Running a query in the site's language: results for one page, facets, hits per year, "who says
+this most", suggestions that are known to return hits (``search()``, also for the API), and what the
+search page adds around it (``search_page()``: the canonical query of a "search within" form, a
+symbol sent to its page or its citations searched, chips, names found). The view renders it."""
 
 from __future__ import annotations
 
@@ -8,14 +10,16 @@ import math
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from haystack.query import SQ, SearchQuerySet
 
-from archive.models import ROLE_CHOICES, Delegation, Resolution, Speaker, Statement
+from archive.models import ROLE_CHOICES, Delegation, Meeting, Resolution, Speaker, Statement
 from archive.parsing.delegations import resolve_delegation
 
 from . import query as ql
-from .backend import SUBSTANTIVE_DELEGATIONS, get_backend, snippet
+from .engine import SUBSTANTIVE_DELEGATIONS, get_backend
 
 PER_PAGE = 20
 FACETS = ("delegation_exact", "year_exact", "role_exact", "resolutions", "language_exact", SUBSTANTIVE_DELEGATIONS)
@@ -73,6 +77,12 @@ class FacetValue:
     active: bool = False
 
 
+@dataclass(frozen=True)
+class Chip:
+    label: str  # what this top-level part of the query means, in words
+    without: str | None  # the query text without it (None: it is the only part)
+
+
 @dataclass
 class Outcome:
     text: str
@@ -89,6 +99,16 @@ class Outcome:
     top_delegations: list[tuple[str, str, int]] = field(default_factory=list)  # name, url, count
     suggestion: tuple[str, int] | None = None  # (query text, hits)
     missing_index: bool = False
+    # search_page() only:
+    canonical: str = ""  # the query to redirect to: a "search within" form's filters folded in
+    redirect: str = ""  # where a query that is only a symbol goes (its page)
+    names: dict[str, list] = field(default_factory=dict)  # names_matching()
+
+    @property
+    def chips(self) -> list[Chip]:
+        """One per top-level part of the query, each removable."""
+        parts = self.parsed.parts if self.parsed is not None else ()
+        return [Chip(ql.describe(p), self.parsed.without(i) if len(parts) > 1 else None) for i, p in enumerate(parts)]
 
     @property
     def first(self) -> int:
@@ -141,12 +161,8 @@ def search(text: str, *, page: int = 1, sort: str = "relevance") -> Outcome:
     results = query.get_results()
     ids = [int(r.pk) for r in results]
     by_id = Statement.objects.listing().in_bulk(ids)
-    words = parsed.positive_words()
     shown = [by_id[i] for i in ids if i in by_id]
-    if hasattr(backend, "snippets"):  # an engine with its own highlighter (tantivy_backend)
-        outcome.hits = list(map(Hit, shown, backend.snippets(compiled.sq, [s.text for s in shown])))
-    else:
-        outcome.hits = [Hit(s, snippet(s.text, words)) for s in shown]
+    outcome.hits = list(map(Hit, shown, backend.snippets(compiled.sq, [s.text for s in shown])))
     facets = (query.get_facet_counts() or {}).get("fields", {})
     outcome.facets = _facets(facets, parsed)
     outcome.per_year = sorted((y, n) for y, n in facets.get("year_exact", []))
@@ -155,6 +171,53 @@ def search(text: str, *, page: int = 1, sort: str = "relevance") -> Outcome:
     else:
         outcome.suggestion = suggest(parsed, backend)
     return outcome
+
+
+def search_page(text: str, *, within=(), page: int = 1, sort: str = "relevance") -> Outcome:
+    """The search page. ``within``: (filter, value) pairs a "search within" form elsewhere sent
+    beside the text; they are folded into one query (``canonical``) for the page to redirect to, so
+    that its chips show them. A query that is only a symbol goes to its page (``redirect``); one the
+    archive does not hold is said so, and for a resolution its citations are searched. Otherwise
+    ``search()``, with the delegations, speakers and resolutions found by name."""
+    if within:
+        return Outcome(text=text, canonical=within_query(text, within))
+    target = ql.symbol_target(text)
+    notice = ""
+    if target is not None:
+        where, notice = symbol_page(target)
+        if where:
+            return Outcome(text=text, redirect=where)
+    outcome = search(
+        f"resolution:{target.number}" if notice and target.kind == "resolution" else text, page=page, sort=sort
+    )
+    if notice:
+        outcome.notices.insert(0, notice)
+    if outcome.parsed is not None:
+        outcome.names = names_matching(outcome.parsed)
+    return outcome
+
+
+def within_query(text: str, within) -> str:
+    """The filters (name, value) written before the text, as one query."""
+    filters = [ql.to_text(ql.Filter(name, value.strip())) for name, value in within if value.strip()]
+    return " ".join([*filters, text.strip()]).strip()
+
+
+def symbol_page(target: ql.SymbolTarget) -> tuple[str, str]:
+    """(where a symbol's page is, or ""; a notice when the archive does not hold it)."""
+    if target.kind == "resolution":
+        if Resolution.objects.filter(number=target.number).exists():
+            try:
+                return reverse("archive:resolution-detail", args=[target.number]), ""
+            except NoReverseMatch:
+                return "", ""
+        return "", f"{target.symbol} is not in the archive; statements citing it are listed below."
+    if target.kind == "meeting":
+        meeting = Meeting.objects.filter(slug=target.slug).first()
+        if meeting is not None:
+            return meeting.get_absolute_url(), ""
+        return "", f"{target.symbol} is not in the archive."
+    return settings.OFFICIAL_DOCUMENT_URL.format(symbol=target.symbol), ""
 
 
 def who_says_most(sq: SQ, limit: int = 10) -> list[tuple[str, str, int]]:
@@ -172,8 +235,9 @@ def _named_delegations(rows) -> list[tuple[str, str, int]]:
     return [(delegations[k].name, delegations[k].get_absolute_url(), n) for k, n in rows if k in delegations]
 
 
-def _with(parsed: ql.ParsedQuery, addition: str) -> str:
-    return f"{parsed.text()} {addition}".strip()
+def _with(parsed: ql.ParsedQuery, name: str, value: str) -> str:
+    """The query text with one more filter."""
+    return f"{parsed.text()} {ql.to_text(ql.Filter(name, value))}".strip()
 
 
 def _facets(facets: dict, parsed: ql.ParsedQuery) -> dict[str, list[FacetValue]]:
@@ -182,27 +246,38 @@ def _facets(facets: dict, parsed: ql.ParsedQuery) -> dict[str, list[FacetValue]]
     rows = facets.get("delegation_exact", [])[:15]
     names = {d.key: d for d in Delegation.objects.filter(key__in=[k for k, _ in rows])}
     out["Delegation"] = [
-        FacetValue(k, names[k].name, n, _with(parsed, f"country:{ql._quote(names[k].name)}"),
-                   ("country", names[k].name.lower()) in active or ("country", k) in active)
-        for k, n in rows if k in names
+        FacetValue(
+            k,
+            names[k].name,
+            n,
+            _with(parsed, "country", names[k].name),
+            ("country", names[k].name.lower()) in active or ("country", k) in active,
+        )
+        for k, n in rows
+        if k in names
     ]
     out["Year"] = [
-        FacetValue(y, y, n, _with(parsed, f"year:{y}"), ("year", y) in active)
+        FacetValue(y, y, n, _with(parsed, "year", y), ("year", y) in active)
         for y, n in sorted(facets.get("year_exact", []), reverse=True)
     ]
     out["Role"] = [
-        FacetValue(r, ROLE_LABELS.get(r, r), n, _with(parsed, f"role:{r}"), ("role", r) in active)
+        FacetValue(r, ROLE_LABELS.get(r, r), n, _with(parsed, "role", r), ("role", r) in active)
         for r, n in facets.get("role_exact", [])
     ]
     rows = facets.get("resolutions", [])[:15]
     years = dict(Resolution.objects.filter(number__in=[int(k) for k, _ in rows]).values_list("number", "year"))
     out["Resolution cited"] = [
-        FacetValue(k, f"S/RES/{k}" + (f" ({years[int(k)]})" if years.get(int(k)) else ""), n,
-                   _with(parsed, f"resolution:{k}"), ("resolution", k) in active)
+        FacetValue(
+            k,
+            f"S/RES/{k}" + (f" ({years[int(k)]})" if years.get(int(k)) else ""),
+            n,
+            _with(parsed, "resolution", k),
+            ("resolution", k) in active,
+        )
         for k, n in rows
     ]
     out["Language"] = [
-        FacetValue(lang, lang.title(), n, _with(parsed, f"language:{lang.title()}"), ("language", lang) in active)
+        FacetValue(lang, lang.title(), n, _with(parsed, "language", lang.title()), ("language", lang) in active)
         for lang, n in facets.get("language_exact", [])
     ]
     return {name: values for name, values in out.items() if values}

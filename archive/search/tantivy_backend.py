@@ -1,11 +1,12 @@
-"""A haystack engine over tantivy (the Rust search library, through its Python binding).
+"""A haystack engine over tantivy (the Rust search library, through its Python binding): one of the
+two engines answering ``engine.SearchEngine``; what both share lives in ``engine.py``.
 
 Selected with ``SEARCH_ENGINE=tantivy`` (archive/settings.py); Whoosh stays the default. Views,
 templates, the query language and the tests do not know which engine runs: both take the same
 ``SQ`` trees and return the same facet counts (docs/search.md says when to choose which).
 
 * **No query strings.** The ``SQ`` tree that ``query.to_sq()`` builds is translated node by node into
-  tantivy ``Query`` objects (``TantivySearchQuery`` hands it to the backend); what a reader typed never
+  tantivy ``Query`` objects (``engine.ArchiveSearchQuery`` hands it to the backend); what a reader typed never
   reaches tantivy's own query parser.
 * **The same words as Whoosh**: runs of letters and digits, lower-cased, Whoosh's English stop words
   and single characters dropped, English-stemmed (tantivy's Snowball stemmer; Whoosh uses the older Porter
@@ -33,21 +34,26 @@ import re
 import string
 import threading
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
 from django.utils.html import escape
 from haystack.backends import BaseEngine, BaseSearchBackend, log_query
-from haystack.backends.whoosh_backend import WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SkipDocument
 from haystack.inputs import BaseInput, Clean, Exact
 from haystack.models import SearchResult
 from whoosh.analysis import STOP_WORDS
 
-from .backend import SUBSTANTIVE_DELEGATIONS, ArchiveWhooshBackend
-from .ranges import WholeDayRanges
+from .engine import (
+    SUBSTANTIVE_DELEGATIONS,
+    ArchiveBackend,
+    ArchiveSearchQuery,
+    IndexBusy,
+    field_kind,
+    most_frequent_first,
+    no_results,
+    result,
+)
 from .spelling import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -58,10 +64,6 @@ SPELLING_FIELD = "spelling_words"  # the text's words unstemmed, for suggestions
 FACET_SIZE = 10_000  # every value: delegations, years, roles, languages, resolutions cited
 WRITER_HEAP = 128_000_000
 WRITER_WAIT_SECONDS = 60
-
-
-class IndexBusy(RuntimeError):
-    """Another process holds the index's writer lock."""
 
 
 # Whoosh drops words shorter than two characters as it drops stop words ("S/PV.8698" is "pv 8698").
@@ -104,6 +106,9 @@ class Searcher:
     def doc_count(self) -> int:
         return self.tantivy.num_docs
 
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.tantivy.doc_freq(field, term)
+
 
 _lock = threading.Lock()
 _searchers: dict[str, Searcher] = {}  # live path -> searcher (tantivy searchers are thread-safe)
@@ -117,19 +122,8 @@ def _signature(real: str) -> tuple | None:
     return (real, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-class TantivySearchBackend(BaseSearchBackend):
+class TantivySearchBackend(ArchiveBackend, BaseSearchBackend):
     """See the module docstring."""
-
-    # Engine-neutral pieces of the Whoosh engine: the live path is a symbolic link to a sibling
-    # build directory, replaced atomically.
-    new_build_dir = ArchiveWhooshBackend.new_build_dir
-    swap_in = ArchiveWhooshBackend.swap_in
-    discard = staticmethod(ArchiveWhooshBackend.discard)
-    clean_leftovers = ArchiveWhooshBackend.clean_leftovers
-    # The query text built for logs (TantivySearchQuery) formats values as the Whoosh engine does.
-    _from_python = ArchiveWhooshBackend._from_python
-    RESERVED_WORDS = ArchiveWhooshBackend.RESERVED_WORDS
-    RESERVED_CHARACTERS = ArchiveWhooshBackend.RESERVED_CHARACTERS
 
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
@@ -154,32 +148,24 @@ class TantivySearchBackend(BaseSearchBackend):
             builder.add_text_field(name, stored=True, tokenizer_name="raw")
         content = ""
         for field in fields.values():
-            name = field.index_fieldname
-            if field.document:
+            name, kind = field.index_fieldname, field_kind(field)
+            if kind == "text":
                 content = name
                 builder.add_text_field(name, tokenizer_name=TEXT_TOKENIZER)
                 builder.add_text_field(SPELLING_FIELD, tokenizer_name=WORDS_TOKENIZER, index_option="basic")
-            elif not field.indexed:
+            elif kind == "stored":
                 builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
-            elif field.field_type == "exact":
+            elif kind in ("exact", "exact_many"):
                 builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
-            elif field.field_type in ("date", "datetime"):
+            elif kind == "date":
                 builder.add_date_field(name, indexed=True, fast=True)
-            elif field.field_type == "integer":
+            elif kind == "integer":
                 builder.add_integer_field(name, indexed=True, fast=True)
             else:  # names: analysed like the text
                 builder.add_text_field(name, tokenizer_name=TEXT_TOKENIZER)
         return content, builder.build()
 
-    def _ready(self) -> None:
-        if not self.setup_complete:
-            self.setup()
-
     # -- the index on disk
-
-    @property
-    def index_path(self) -> Path:
-        return Path(self.path)
 
     def has_index(self) -> bool:
         return _signature(os.path.realpath(self.index_path)) is not None
@@ -220,15 +206,9 @@ class TantivySearchBackend(BaseSearchBackend):
 
     # -- documents
 
-    def document(self, search_index, obj) -> tantivy.Document | None:
-        try:
-            prepared = search_index.full_prepare(obj)
-        except SkipDocument:
-            return None
+    def make_document(self, fields: dict) -> tantivy.Document:
         doc = tantivy.Document()
-        for key, value in prepared.items():
-            if key == "boost" or value is None or value == "" or value == []:
-                continue
+        for key, value in fields.items():
             for one in value if isinstance(value, list | tuple) else (value,):
                 self._add(doc, key, one)
         return doc
@@ -245,13 +225,13 @@ class TantivySearchBackend(BaseSearchBackend):
             if name == self.content_field_name:
                 doc.add_text(SPELLING_FIELD, str(value))
 
-    # -- writing
+    # -- writing (the loops are ArchiveBackend's)
 
-    def _writer(self, index: tantivy.Index, *, heap: int = 50_000_000):
+    def _writer(self, index: tantivy.Index, *, heap: int = 50_000_000) -> _Writer:
         waited = 0.0
         while True:
             try:
-                return index.writer(heap_size=heap)
+                return _Writer(index.writer(heap_size=heap))
             except ValueError as exc:
                 if "lock" not in str(exc).lower() or waited >= WRITER_WAIT_SECONDS:
                     if "lock" in str(exc).lower():
@@ -260,105 +240,41 @@ class TantivySearchBackend(BaseSearchBackend):
                 time.sleep(0.5)
                 waited += 0.5
 
-    def _live_index(self) -> tantivy.Index | None:
+    def live_writer(self) -> _Writer | None:
         searcher = self.searcher()
-        return None if searcher is None else searcher.index
+        return None if searcher is None else self._writer(searcher.index)
 
-    def _commit(self, writer) -> None:
-        writer.commit()
-        writer.wait_merging_threads()  # releases the writer lock
-
-    def write(self, *, delete_terms: Iterable[tuple[str, str]] = (), documents: Iterable = ()) -> int:
-        """Delete documents by term, add documents, commit once. Returns the number added."""
-        index = self._live_index()
-        if index is None:
-            log.info("No search index at %s yet: nothing updated (run rebuild_search_index)", self.path)
-            return 0
-        writer = self._writer(index)
-        count = 0
-        try:
-            for field, value in delete_terms:
-                writer.delete_documents_by_term(field, value)
-            for doc in documents:
-                writer.add_document(doc)
-                count += 1
-        except BaseException:
-            writer.rollback()
-            raise
-        self._commit(writer)
-        return count
-
-    def update(self, index, iterable, commit=True):
-        """Add or replace documents in the live index (small batches: an import, a repair)."""
-        from haystack.utils import get_identifier
-
-        objects = list(iterable)
-        docs = [d for d in (self.document(index, obj) for obj in objects) if d is not None]
-        self.write(delete_terms=[(ID, get_identifier(obj)) for obj in objects], documents=docs)
-
-    def index_meetings(self, search_index, meeting_ids: list[int]) -> int:
-        """Re-index every statement of these meetings (the import hook; see upkeep.index_meetings)."""
-        from archive.models import Meeting
-
-        if not self.has_index():
-            return 0
-        slugs = Meeting.objects.filter(pk__in=meeting_ids).values_list("slug", flat=True)
-        statements = search_index.index_queryset().filter(meeting_id__in=meeting_ids).iterator(chunk_size=500)
-        docs = (d for d in (self.document(search_index, s) for s in statements) if d is not None)
-        try:
-            return self.write(delete_terms=[("meeting_exact", slug) for slug in slugs], documents=docs)
-        except IndexBusy:
-            log.warning("Search index busy: %d meetings not re-indexed (run repair_search_index)", len(meeting_ids))
-            return 0
-
-    def remove_ids(self, identifiers: Iterable[str]) -> int:
-        identifiers = list(identifiers)
-        self.write(delete_terms=[(ID, i) for i in identifiers])
-        return len(identifiers)
-
-    def remove(self, obj_or_string, commit=True):
-        from haystack.utils import get_identifier
-
-        self.remove_ids([get_identifier(obj_or_string)])
-
-    def clear(self, models=None, commit=True):
-        if models:
-            raise NotImplementedError("the tantivy engine clears the whole index only")
-        new = self.new_build_dir()
-        self._commit(self._writer(self._open(str(new), create=True)))
-        self.discard(self.swap_in(new))
-        self.forget_searcher()
-
-    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None, procs: int = 1) -> int:
-        """Write every object into a fresh index in ``directory`` with one bulk writer (tantivy's
-        writer analyses on its own threads, so ``procs``, the Whoosh engine's worker count, is not
-        needed here)."""
-        index = self._open(str(directory), create=True)
-        writer = self._writer(index, heap=WRITER_HEAP)
-        count = 0
-        try:
-            for obj in objects:
-                doc = self.document(search_index, obj)
-                if doc is not None:
-                    writer.add_document(doc)
-                    count += 1
-                if progress is not None:
-                    progress(1)
-        except BaseException:
-            writer.rollback()
-            raise
-        self._commit(writer)
-        return count
+    def bulk_writer(self, directory: Path, procs: int) -> _Writer:
+        """A writer into a new index in ``directory`` (tantivy's writer analyses on its own threads,
+        so ``procs``, the Whoosh engine's worker count, is not needed here)."""
+        return self._writer(self._open(str(directory), create=True), heap=WRITER_HEAP)
 
     # -- reading
 
     @log_query
-    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, fields="", highlight=False,
-               facets=None, date_facets=None, query_facets=None, narrow_queries=None, spelling_query=None,
-               within=None, dwithin=None, distance_point=None, models=None, limit_to_registered_models=None,
-               result_class=None, query_tree=None, **kwargs):
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        fields="",
+        highlight=False,
+        facets=None,
+        date_facets=None,
+        query_facets=None,
+        narrow_queries=None,
+        spelling_query=None,
+        within=None,
+        dwithin=None,
+        distance_point=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        query_tree=None,
+        **kwargs,
+    ):
         self._ready()
-        empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
         if narrow_queries or date_facets or query_facets or within or dwithin or highlight:
             raise NotImplementedError("the tantivy engine takes SQ filters, field facets and project highlighting only")
         if query_tree is not None and query_tree.children:
@@ -370,45 +286,42 @@ class TantivySearchBackend(BaseSearchBackend):
         else:
             raise ValueError("the tantivy engine searches SQ trees (SearchQuerySet.filter), not query strings")
         if query is None:
-            return empty
+            return no_results()
         searcher = self.searcher()
         if searcher is None:
-            return {**empty, "missing_index": True}
+            return no_results(missing_index=True)
         if models:
             from haystack.utils import get_model_ct
 
             cts = [(tantivy.Occur.Should, self._term(DJANGO_CT, get_model_ct(m))) for m in models]
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query),
-                                                 (tantivy.Occur.Must, tantivy.Query.boolean_query(cts))])
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), (tantivy.Occur.Must, tantivy.Query.boolean_query(cts))]
+            )
         order = {}
         if sort_by:
             if len(sort_by) > 1:
                 raise NotImplementedError("the tantivy engine sorts on one field")
             name = sort_by[0].lstrip("-")
-            order = {"order_by_field": name,
-                     "order": tantivy.Order.Desc if sort_by[0].startswith("-") else tantivy.Order.Asc}
+            order = {
+                "order_by_field": name,
+                "order": tantivy.Order.Desc if sort_by[0].startswith("-") else tantivy.Order.Asc,
+            }
         limit = (end_offset if end_offset is not None else searcher.doc_count()) - start_offset
         found = searcher.tantivy.search(query, limit=max(limit, 1), offset=start_offset, count=True, **order)
         result_class = result_class or SearchResult
         results = []
         for score, address in found.hits if limit > 0 else ():
             stored = searcher.tantivy.doc(address).to_dict()
-            app_label, model_name = stored[DJANGO_CT][0].split(".")
             extra = {k: v[0] for k, v in stored.items() if k not in (ID, DJANGO_CT, DJANGO_ID)}
-            results.append(result_class(app_label, model_name, stored[DJANGO_ID][0],
-                                        score if not order else 0, **extra))
+            results.append(
+                result(result_class, stored[DJANGO_CT][0], stored[DJANGO_ID][0], score if not order else 0, extra)
+            )
         facet_counts = {}
         if facets:
             facet_counts = {"fields": self.facet_counts(searcher, query, list(facets)), "dates": {}, "queries": {}}
         return {"results": results, "hits": found.count, "facets": facet_counts, "spelling_suggestion": None}
 
-    def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
-        """Database ids of every statement ``sq`` matches, in time order (``chrono``), newest first
-        by default; ``limit``: only that many. None when no index has been built."""
-        self._ready()
-        searcher = self.searcher()
-        if searcher is None:
-            return None
+    def ids_in_time_order(self, searcher: Searcher, sq, *, newest_first: bool, limit: int | None) -> list[int]:
         query = self.translate(sq)
         if query is None:
             return []
@@ -424,8 +337,10 @@ class TantivySearchBackend(BaseSearchBackend):
         aggs = {}
         for name in names:
             if name == SUBSTANTIVE_DELEGATIONS:
-                aggs[name] = {"terms": {"field": "delegation_exact", "size": FACET_SIZE},
-                              "aggs": {"procedural": {"terms": {"field": "procedural", "size": 2}}}}
+                aggs[name] = {
+                    "terms": {"field": "delegation_exact", "size": FACET_SIZE},
+                    "aggs": {"procedural": {"terms": {"field": "procedural", "size": 2}}},
+                }
             else:
                 aggs[name] = {"terms": {"field": name, "size": FACET_SIZE}}
         answer = searcher.tantivy.aggregate(query, aggs)
@@ -438,12 +353,21 @@ class TantivySearchBackend(BaseSearchBackend):
                     count -= sum(b["doc_count"] for b in bucket["procedural"]["buckets"] if b["key"] == "1")
                 if count:
                     rows.append((str(bucket["key"]), count))
-            out[name] = sorted(rows, key=lambda kv: (-kv[1], kv[0]))
+            out[name] = most_frequent_first(rows)
         return out
 
-    def more_like_this(self, model_instance, additional_query_string=None, start_offset=0, end_offset=None,
-                       models=None, limit_to_registered_models=None, result_class=None, query_tree=None,
-                       **kwargs):
+    def more_like_this(
+        self,
+        model_instance,
+        additional_query_string=None,
+        start_offset=0,
+        end_offset=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        query_tree=None,
+        **kwargs,
+    ):
         """Statements whose words are most like this one's (its own document left out)."""
         from haystack import connections
         from haystack.utils import get_identifier
@@ -455,7 +379,8 @@ class TantivySearchBackend(BaseSearchBackend):
         search_index = connections[self.connection_alias].get_unified_index().get_index(type(model_instance))
         text = search_index.full_prepare(model_instance).get(self.content_field_name) or ""
         like = tantivy.Query.more_like_this_document_fields_query(
-            self.schema, {self.content_field_name: [text]}, min_doc_frequency=1, min_term_frequency=1)
+            self.schema, {self.content_field_name: [text]}, min_doc_frequency=1, min_term_frequency=1
+        )
         clauses = [(tantivy.Occur.Must, like), (tantivy.Occur.MustNot, self._term(ID, get_identifier(model_instance)))]
         narrowed = self.translate(query_tree) if query_tree is not None and query_tree.children else None
         if narrowed is not None:  # SearchQuerySet().filter(...).more_like_this(obj)
@@ -467,8 +392,7 @@ class TantivySearchBackend(BaseSearchBackend):
         results = []
         for score, address in found.hits:
             stored = searcher.tantivy.doc(address).to_dict()
-            app_label, model_name = stored[DJANGO_CT][0].split(".")
-            results.append(result_class(app_label, model_name, stored[DJANGO_ID][0], score))
+            results.append(result(result_class, stored[DJANGO_CT][0], stored[DJANGO_ID][0], score, {}))
         return {"results": results, "hits": found.count}
 
     # -- SQ -> tantivy
@@ -505,8 +429,11 @@ class TantivySearchBackend(BaseSearchBackend):
     def leaf(self, field: str, filter_type: str, value):
         from haystack import connections
 
-        name = self.content_field_name if field == "content" else \
-            connections[self.connection_alias].get_unified_index().get_index_fieldname(field)
+        name = (
+            self.content_field_name
+            if field == "content"
+            else connections[self.connection_alias].get_unified_index().get_index_fieldname(field)
+        )
         kind = getattr(self.fields.get(name), "field_type", "")
         if isinstance(value, BaseInput) and not isinstance(value, Exact | Clean):
             raise ValueError(f"the tantivy engine does not take {type(value).__name__} input")
@@ -532,8 +459,11 @@ class TantivySearchBackend(BaseSearchBackend):
         if kind == "exact":
             return self._term(name, str(value))
         # analysed text: word by word, so a stop word leaves a gap in a phrase as it does in the index
-        positioned = [(position, tokens[0]) for position, word in enumerate(RAW_WORD.findall(str(value)))
-                      if (tokens := ANALYZER.analyze(word))]
+        positioned = [
+            (position, tokens[0])
+            for position, word in enumerate(RAW_WORD.findall(str(value)))
+            if (tokens := ANALYZER.analyze(word))
+        ]
         if not positioned:
             return None
         if len(positioned) == 1:
@@ -564,8 +494,9 @@ class TantivySearchBackend(BaseSearchBackend):
             low, high = (None if v is None else int(v) for v in (low, high))
         else:
             raise NotImplementedError(f"ranges on the {kind or 'text'} field {name}")
-        return tantivy.Query.range_query(self.schema, name, field_type, low, high,
-                                         include_lower=include_low, include_upper=include_high)
+        return tantivy.Query.range_query(
+            self.schema, name, field_type, low, high, include_lower=include_low, include_upper=include_high
+        )
 
     def snippets(self, sq, texts: list[str], *, max_chars: int = 220) -> list[str]:
         """For each text, the passage that best matches the query as safe HTML: every piece
@@ -586,21 +517,8 @@ class TantivySearchBackend(BaseSearchBackend):
 
     # -- what upkeep and suggestions ask of an engine
 
-    def unknown_word(self, word: str) -> bool:
-        """Whether ``word``, analysed as this engine indexes the text, matches no statement (a stop
-        word is not unknown: it is never searched for)."""
-        searcher = self.searcher()
-        terms = ANALYZER.analyze(word)
-        return searcher is not None and bool(terms) and searcher.tantivy.doc_freq(self.content_field_name, terms[0]) == 0
-
-    def vocabulary(self) -> Vocabulary | None:
-        """The words of the indexed text, unstemmed, for suggestions (None when no index is built)."""
-        searcher = self.searcher()
-        return None if searcher is None else searcher.vocabulary
-
-    def doc_count(self) -> int:
-        searcher = self.searcher()
-        return 0 if searcher is None else searcher.doc_count()
+    def analyse(self, word: str) -> list[str]:
+        return ANALYZER.analyze(word)
 
     def indexed_stamps(self) -> dict[str, str]:
         """{django_id: stamp} for every live document (for the repair command)."""
@@ -638,8 +556,12 @@ def _marked(snippet, text_bytes: int) -> str:
     fragment = snippet.fragment().encode()
     pieces, at = [], 0
     for mark in marks:
-        pieces += [escape(fragment[at : mark.start].decode()), "<mark>",
-                   escape(fragment[mark.start : mark.end].decode()), "</mark>"]
+        pieces += [
+            escape(fragment[at : mark.start].decode()),
+            "<mark>",
+            escape(fragment[mark.start : mark.end].decode()),
+            "</mark>",
+        ]
         at = mark.end
     pieces.append(escape(fragment[at:].decode()))
     where = snippet.fragment_range()
@@ -647,26 +569,31 @@ def _marked(snippet, text_bytes: int) -> str:
 
 
 def _all_but(query):
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                        (tantivy.Occur.MustNot, query)])
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, query)]
+    )
 
 
-class TantivySearchQuery(WholeDayRanges, WhooshSearchQuery):
-    """Builds the same query text as the Whoosh engine (for logs and the query tests) but hands the
-    backend the ``SQ`` tree itself."""
+class _Writer:
+    """A tantivy writer as ``engine.ArchiveBackend`` drives it."""
 
-    def build_params(self, spelling_query=None):
-        params = super().build_params(spelling_query=spelling_query)
-        params["query_tree"] = self.query_filter
-        return params
+    def __init__(self, writer) -> None:
+        self.writer = writer
 
-    def run_mlt(self, **kwargs):
-        kwargs.setdefault("start_offset", self.start_offset)
-        if self.end_offset is not None:
-            kwargs.setdefault("end_offset", self.end_offset)
-        super().run_mlt(query_tree=self.query_filter, **kwargs)
+    def delete(self, field: str, value: str) -> None:
+        self.writer.delete_documents_by_term(field, value)
+
+    def add(self, document: tantivy.Document) -> None:
+        self.writer.add_document(document)
+
+    def commit(self) -> None:
+        self.writer.commit()
+        self.writer.wait_merging_threads()  # releases the writer lock
+
+    def cancel(self) -> None:
+        self.writer.rollback()
 
 
 class TantivyEngine(BaseEngine):
     backend = TantivySearchBackend
-    query = TantivySearchQuery
+    query = ArchiveSearchQuery

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from archive.models import Statement
 
-from .backend import get_backend
+from .engine import get_backend
 
 
 def statement_index():

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from archive.models import Statement
 from archive.search import upkeep
-from archive.search.backend import get_backend
+from archive.search.engine import get_backend
 
 
 class Command(BaseCommand):

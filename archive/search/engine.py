@@ -1,0 +1,367 @@
+"""The search engine interface, and what every engine shares.
+
+``SearchEngine`` is what the archive asks of an engine: ``service`` (a page of results, snippets,
+suggestions), ``matching`` (every match, in time order), ``upkeep`` (rebuild, import hook, repair)
+and the commands. Two engines answer it, the project's Whoosh engine (``backend.py``) and tantivy
+(``tantivy_backend.py``); callers hold whichever ``get_backend()`` returns and never ask which.
+
+``ArchiveBackend`` holds the parts the engines share, mixed in before haystack's backend class:
+build folders (``builds``), preparing a document, the write loop (deletes and additions in one
+writer, cancelled on any error), the import hook and repair's writes. An engine supplies its own
+schema, searcher, writers, query translation, facets and highlighting. Each engine module imports
+this one (and ``builds``, ``spelling``, ``ranges``), never the other engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import ID
+from haystack.exceptions import SkipDocument
+from haystack.fields import CharField, MultiValueField
+
+from . import builds
+from .ranges import WholeDayRanges
+from .spelling import Vocabulary
+
+log = logging.getLogger(__name__)
+
+# A pseudo-facet: delegations of the matches, the chair's procedural turns left out ("who says this
+# most"), counted in the same pass as the other facets instead of by a second search.
+SUBSTANTIVE_DELEGATIONS = "delegation_substantive"
+
+
+class ExactField(CharField):
+    """An un-analysed value (a key, a role, a year): filtered with ``=`` and faceted as it is."""
+
+    field_type = "exact"
+
+
+class ExactMultiField(MultiValueField):
+    """Several un-analysed values (the resolutions a statement cites)."""
+
+    field_type = "exact"
+
+
+def field_kind(field) -> str:
+    """What a field of the statement index is to every engine's schema: "text" (the document:
+    analysed, its unstemmed words kept for suggestions), "stored" (kept, never searched), "exact" and
+    "exact_many" (one or several un-analysed values, with a column for filters, facets and sorting),
+    "date" and "integer" (with a column: ranges, sorting), "names" (analysed like the text)."""
+    if field.document:
+        return "text"
+    if not field.indexed:
+        return "stored"
+    if field.field_type == "exact":
+        return "exact_many" if field.is_multivalued else "exact"
+    if field.field_type in ("date", "datetime"):
+        return "date"
+    if field.field_type == "integer":
+        return "integer"
+    return "names"
+
+
+class IndexBusy(RuntimeError):
+    """Another process holds the index's writer lock (past the time an engine waits for it)."""
+
+
+@runtime_checkable
+class SearchEngine(Protocol):
+    """What callers use. ``sq`` is the ``SQ`` tree ``query.to_sq()`` builds; ``search_index`` the
+    haystack ``SearchIndex`` of statements (``upkeep.statement_index()``)."""
+
+    @property
+    def index_path(self) -> Path:
+        """The live index: a symbolic link to the build folder swapped in last."""
+
+    def has_index(self) -> bool:
+        """Whether an index has been built (none: searches say so, imports skip indexing)."""
+
+    def doc_count(self) -> int: ...
+
+    # -- searching
+
+    def search(self, query_string, **kwargs) -> dict:
+        """Haystack's: one page of results (``sort_by``, offsets), hits, field facets
+        (``SUBSTANTIVE_DELEGATIONS`` among them); ``{"missing_index": True}`` when none is built."""
+
+    def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
+        """Database ids of every statement ``sq`` matches, in ``chrono`` order (None: no index)."""
+
+    def snippets(self, sq, texts: list[str], *, max_chars: int = 220) -> list[str]:
+        """For each text, its passages matching ``sq`` as safe HTML (every piece escaped, matched
+        words in ``<mark>``; "" when nothing matches)."""
+
+    def unknown_word(self, word: str) -> bool:
+        """Whether ``word``, analysed as the engine indexes the text, matches no statement."""
+
+    def vocabulary(self) -> Vocabulary | None:
+        """The indexed words, unstemmed, for suggestions (None: no index)."""
+
+    # -- keeping the index
+
+    def index_meetings(self, search_index, meeting_ids: list[int]) -> int:
+        """Replace the documents of these meetings by their statements now; 0 when no index is
+        built or the index is busy (logged: repair catches up)."""
+
+    def update(self, index, iterable, commit=True) -> None:
+        """Add or replace the documents of these objects in the live index."""
+
+    def remove_ids(self, identifiers: Iterable[str]) -> None:
+        """Remove documents by haystack identifier (``archive.statement.<pk>``)."""
+
+    def indexed_stamps(self) -> dict[str, str]:
+        """{django_id: stamp} of every live document (repair compares them with the database)."""
+
+    def new_build_dir(self) -> Path:
+        """A new folder beside the live index, held by this process (``builds.new_build_dir``)."""
+
+    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None, procs: int = 1) -> int:
+        """Write every object into a fresh index in ``directory``; returns the documents written."""
+
+    def swap_in(self, directory: Path) -> Path | None:
+        """Make ``directory`` the live index in one step; returns the folder it replaced."""
+
+    def discard(self, directory: Path | None) -> None: ...
+
+    def clean_leftovers(self) -> list[Path]:
+        """Remove what killed rebuilds left beside the live index; returns the folders removed."""
+
+    def forget_searcher(self) -> None:
+        """Drop this process's searcher (the next search opens the live index afresh)."""
+
+    def clear(self, models=None, commit=True) -> None:
+        """Make the live index an empty one."""
+
+
+class IndexWriter(Protocol):
+    """One engine writer, as ``ArchiveBackend`` drives it."""
+
+    def delete(self, field: str, value: str) -> None: ...
+
+    def add(self, document) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+def prepared_fields(search_index, obj) -> dict | None:
+    """The values the index holds for one object, empty ones left out (None when the index skips it)."""
+    try:
+        prepared = search_index.full_prepare(obj)
+    except SkipDocument:
+        return None
+    return {k: v for k, v in prepared.items() if k != "boost" and v is not None and v != "" and v != []}
+
+
+def most_frequent_first(counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Facet rows, most frequent first, then by value."""
+    return sorted(counts, key=lambda kv: (-kv[1], kv[0]))
+
+
+def no_results(**extra) -> dict:
+    """What ``search()`` answers when nothing is searched (or, with ``missing_index``, nothing built)."""
+    return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None, **extra}
+
+
+def result(result_class, django_ct: str, django_id: str, score: float, extra: dict):
+    """A haystack result from an engine's stored identifiers."""
+    app_label, model_name = django_ct.split(".")
+    return result_class(app_label, model_name, django_id, score, **extra)
+
+
+def write_all(
+    writer: IndexWriter,
+    documents: Iterable,
+    *,
+    delete_terms: Iterable[tuple[str, str]] = (),
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Deletions, then documents (None: skipped, still counted by ``progress``), committed once;
+    the writer cancelled on any error. Returns the documents added."""
+    count = 0
+    try:
+        for field, value in delete_terms:
+            writer.delete(field, value)
+        for document in documents:
+            if document is not None:
+                writer.add(document)
+                count += 1
+            if progress is not None:
+                progress(1)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count
+
+
+class ArchiveBackend:
+    """The parts of ``SearchEngine`` every engine implements alike. An engine adds: ``setup()``
+    (``schema``, ``content_field_name``), ``has_index()``, ``searcher()`` (None when no index is
+    built; else an object with ``doc_count()``, ``doc_frequency(field, term)`` and ``vocabulary``,
+    kept until the index changes) and ``forget_searcher()``, ``analyse(word)`` (the terms the text
+    analyzer makes of it), ``make_document(fields)``, ``live_writer()`` (an ``IndexWriter``; None when
+    no index is built, ``IndexBusy`` when locked), ``bulk_writer(directory, procs)``,
+    ``ids_in_time_order(searcher, sq, newest_first, limit)``, and the reading methods of the interface
+    (``search``, ``snippets``, ``indexed_stamps``)."""
+
+    path: str
+    setup_complete: bool
+    content_field_name: str
+
+    # Queries are written in haystack's Whoosh syntax by ``ArchiveSearchQuery`` (the Whoosh engine
+    # runs it; tantivy takes the SQ tree and keeps the text for logs): values formatted alike.
+    _from_python = WhooshSearchBackend._from_python
+    RESERVED_WORDS = WhooshSearchBackend.RESERVED_WORDS
+    RESERVED_CHARACTERS = WhooshSearchBackend.RESERVED_CHARACTERS
+
+    def _ready(self) -> None:
+        if not self.setup_complete:
+            self.setup()
+
+    @property
+    def index_path(self) -> Path:
+        return Path(self.path)
+
+    def doc_count(self) -> int:
+        searcher = self.searcher()
+        return 0 if searcher is None else searcher.doc_count()
+
+    def unknown_word(self, word: str) -> bool:
+        """Whether ``word``, analysed as this engine indexes the text, matches no statement (a stop
+        word is not unknown: it is never searched for)."""
+        searcher = self.searcher()
+        terms = self.analyse(word)
+        return searcher is not None and bool(terms) and searcher.doc_frequency(self.content_field_name, terms[0]) == 0
+
+    def vocabulary(self) -> Vocabulary | None:
+        """The words of the indexed text, unstemmed, for suggestions (None when no index is built)."""
+        searcher = self.searcher()
+        return None if searcher is None else searcher.vocabulary
+
+    def matching_ids(self, sq, *, newest_first: bool = True, limit: int | None = None) -> list[int] | None:
+        """Database ids of every statement ``sq`` (a compiled SQ tree) matches, in time order (the
+        ``chrono`` field), newest first by default; ``limit``: only that many. None when no index
+        has been built. For feeds, exports and alerts, which need the whole set, not a page."""
+        self._ready()
+        searcher = self.searcher()
+        if searcher is None:
+            return None
+        return self.ids_in_time_order(searcher, sq, newest_first=newest_first, limit=limit)
+
+    # -- documents and writing
+
+    def document(self, search_index, obj):
+        """The engine's document for one object (None when the index skips it)."""
+        fields = prepared_fields(search_index, obj)
+        return None if fields is None else self.make_document(fields)
+
+    def write(self, *, delete_terms: Iterable[tuple[str, str]] = (), documents: Iterable = ()) -> int:
+        """Delete documents by term and add documents in the live index, in one writer. Returns the
+        number added (0 when no index has been built)."""
+        writer = self.live_writer()
+        if writer is None:
+            log.info("No search index at %s yet: nothing updated (run rebuild_search_index)", self.path)
+            return 0
+        return write_all(writer, documents, delete_terms=delete_terms)
+
+    def update(self, index, iterable, commit=True) -> None:
+        """Add or replace documents in the live index (small batches: an import, a repair)."""
+        from haystack.utils import get_identifier
+
+        objects = list(iterable)
+        self.write(
+            delete_terms=[(ID, get_identifier(obj)) for obj in objects],
+            documents=(self.document(index, obj) for obj in objects),
+        )
+
+    def index_meetings(self, search_index, meeting_ids: list[int]) -> int:
+        """Re-index every statement of these meetings (the import hook; see upkeep.index_meetings):
+        their documents deleted by meeting and written again, in one writer."""
+        from archive.models import Meeting
+
+        if not self.has_index():
+            return 0
+        slugs = list(Meeting.objects.filter(pk__in=meeting_ids).values_list("slug", flat=True))
+        statements = search_index.index_queryset().filter(meeting_id__in=meeting_ids).iterator(chunk_size=500)
+        try:
+            return self.write(
+                delete_terms=[("meeting_exact", slug) for slug in slugs],
+                documents=(self.document(search_index, s) for s in statements),
+            )
+        except IndexBusy:
+            log.warning("Search index busy: %d meetings not re-indexed (run repair_search_index)", len(meeting_ids))
+            return 0
+
+    def remove_ids(self, identifiers: Iterable[str]) -> None:
+        self.write(delete_terms=[(ID, identifier) for identifier in identifiers])
+
+    def remove(self, obj_or_string, commit=True):
+        from haystack.utils import get_identifier
+
+        self.remove_ids([get_identifier(obj_or_string)])
+
+    # -- whole indexes
+
+    def build_index(self, search_index, objects: Iterable, directory: Path, progress=None, procs: int = 1) -> int:
+        """Write every object into a fresh index in ``directory`` with one bulk writer (``procs``:
+        worker processes, for an engine that analyses in Python)."""
+        self._ready()
+        documents = (self.document(search_index, obj) for obj in objects)
+        return write_all(self.bulk_writer(directory, procs), documents, progress=progress)
+
+    def clear(self, models=None, commit=True) -> None:
+        if models:
+            raise NotImplementedError("the archive's engines clear the whole index only")
+        self._ready()
+        new = self.new_build_dir()
+        write_all(self.bulk_writer(new, 1), ())
+        self.discard(self.swap_in(new))
+        self.forget_searcher()
+
+    def new_build_dir(self) -> Path:
+        return builds.new_build_dir(self.index_path)
+
+    def swap_in(self, directory: Path) -> Path | None:
+        """Make ``directory`` the live index in one step; returns the directory it replaced."""
+        return builds.swap_in(self.index_path, directory)
+
+    def discard(self, directory: Path | None) -> None:
+        builds.discard(directory)
+
+    def clean_leftovers(self) -> list[Path]:
+        """Remove the build folders of rebuilds that died (see archive/search/builds.py)."""
+        return builds.clean_leftovers(self.index_path)
+
+
+class ArchiveSearchQuery(WholeDayRanges, WhooshSearchQuery):
+    """The query class of both engines: haystack's Whoosh query text (the Whoosh engine parses it;
+    tantivy keeps it for logs and ``tests/test_search_query.py``), with the ``SQ`` tree itself
+    handed to the backend too (tantivy translates it; Whoosh ignores it) and whole-day date ranges."""
+
+    def build_params(self, spelling_query=None):
+        params = super().build_params(spelling_query=spelling_query)
+        params["query_tree"] = self.query_filter
+        return params
+
+    def run_mlt(self, **kwargs):
+        kwargs.setdefault("start_offset", self.start_offset)
+        if self.end_offset is not None:
+            kwargs.setdefault("end_offset", self.end_offset)
+        super().run_mlt(query_tree=self.query_filter, **kwargs)
+
+
+def get_backend() -> SearchEngine:
+    """The engine in use (``settings.SEARCH_ENGINE``), set up."""
+    from haystack import connections
+
+    backend = connections["default"].get_backend()
+    if not backend.setup_complete:
+        backend.setup()
+    return backend
