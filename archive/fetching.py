@@ -26,8 +26,42 @@ from .importing import ImportSummary, import_paths
 from .models import Meeting
 from .parsing.limits import MAX_PDF_BYTES
 
-SYMBOL_RE = re.compile(r"^(?:S/PV\.)?(\d{1,5})(?:\s*-\s*(?:S/PV\.)?(\d{1,5}))?$", re.I)
+# "S/PV.8698", "8698", a range "S/PV.8700-8710", a resumption "S/PV.8699 (Resumption 1)" (the UN's
+# document system writes it "S/PV.8699(Resumption1)"), a corrigendum "S/PV.4567/Corr.1".
+SYMBOL_RE = re.compile(
+    r"^(?:S/PV\.)?(?P<first>\d{1,5})"
+    r"(?:\s*-\s*(?:S/PV\.)?(?P<last>\d{1,5})"
+    r"|\s*\(\s*Resumption\s*(?P<resumption>\d{1,2})\s*\)"
+    r"|\s*/\s*Corr\.\s*(?P<corrigendum>\d{1,2}))?$",
+    re.I,
+)
 MAX_RANGE = 500
+
+
+@dataclass(frozen=True)
+class RecordSymbol:
+    """One record to fetch: a meeting, or one resumption of it."""
+
+    number: int
+    resumption: int | None = None
+
+    @property
+    def symbol(self) -> str:
+        """As the archive writes it: "S/PV.8699 (Resumption 1)"."""
+        return f"S/PV.{self.number}" + (f" (Resumption {self.resumption})" if self.resumption else "")
+
+    @property
+    def document_symbol(self) -> str:
+        """As the UN's document system writes it: "S/PV.8699(Resumption1)"."""
+        return f"S/PV.{self.number}" + (f"(Resumption{self.resumption})" if self.resumption else "")
+
+    @property
+    def file_name(self) -> str:
+        return self.document_symbol.replace("/", "_") + "_E.pdf"
+
+    @property
+    def slug(self) -> str:
+        return Meeting.make_slug(self.symbol, self.number, self.resumption)
 
 
 class FetchError(Exception):
@@ -47,24 +81,37 @@ class FetchSummary:
     imports: list[ImportSummary] = field(default_factory=list)
 
 
-def parse_symbols(values: Iterable[str]) -> list[int]:
-    """ "S/PV.8698", "8698", "S/PV.8700-8710" -> meeting numbers, in order, without repeats."""
-    numbers: list[int] = []
+def parse_symbols(values: Iterable[str]) -> list[RecordSymbol]:
+    """ "S/PV.8698", "8698", "S/PV.8700-8710", "S/PV.8699 (Resumption 1)" -> the records, in order,
+    without repeats. A corrigendum ("S/PV.4567/Corr.1") is refused by name: it corrects a record's
+    printed text by hand and is not a record of its own."""
+    records: list[RecordSymbol] = []
     for value in values:
         m = SYMBOL_RE.match(value.strip())
         if not m:
-            raise ValueError(f"not a meeting symbol or range: {value!r} (e.g. S/PV.8698 or S/PV.8700-8710)")
-        first = int(m.group(1))
-        last = int(m.group(2) or first)
+            raise ValueError(
+                f"not a meeting symbol or range: {value!r} (e.g. S/PV.8698, S/PV.8700-8710 or S/PV.8699 (Resumption 1))"
+            )
+        if m["corrigendum"]:
+            raise ValueError(
+                f"{value!r} is a corrigendum: it corrects the printed record S/PV.{m['first']} and is not fetched "
+                "(fetch the record itself; the corrected text is in the record's later editions)"
+            )
+        first = int(m["first"])
+        last = int(m["last"] or first)
         if last < first or last - first > MAX_RANGE:
             raise ValueError(f"bad range {value!r} (at most {MAX_RANGE} meetings, first <= last)")
-        numbers.extend(n for n in range(first, last + 1) if n not in numbers)
-    return numbers
+        resumption = int(m["resumption"]) if m["resumption"] else None
+        wanted = [RecordSymbol(first, resumption)] if resumption else [RecordSymbol(n) for n in range(first, last + 1)]
+        records.extend(r for r in wanted if r not in records)
+    return records
 
 
-def record_url(number: int) -> str:
-    symbol = f"S/PV.{number}"
-    return settings.RECORD_PDF_URL.format(symbol=urllib.parse.quote(symbol, safe=""), number=number)
+def record_url(record: RecordSymbol | int) -> str:
+    record = record if isinstance(record, RecordSymbol) else RecordSymbol(record)
+    return settings.RECORD_PDF_URL.format(
+        symbol=urllib.parse.quote(record.document_symbol, safe=""), number=record.number
+    )
 
 
 def download(
@@ -127,7 +174,7 @@ def newest_meeting_number() -> int | None:
 
 
 def fetch_records(
-    numbers: Iterable[int] = (),
+    records: Iterable[RecordSymbol | int] = (),
     *,
     since_last: bool = False,
     force: bool = False,
@@ -139,35 +186,34 @@ def fetch_records(
     progress: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> FetchSummary:
-    """Fetch and import the given meetings; with ``since_last``, the meetings after the newest in
-    the archive, until the first one not published (at most ``limit``)."""
+    """Fetch and import the given records (meeting numbers, or ``RecordSymbol`` for a resumption);
+    with ``since_last``, the meetings after the newest in the archive, until the first one not
+    published (at most ``limit``)."""
     rate = settings.FETCH_RATE_SECONDS if rate is None else rate
     retries = settings.FETCH_RETRIES if retries is None else retries
     timeout = settings.FETCH_TIMEOUT_SECONDS if timeout is None else timeout
     backoff = settings.FETCH_BACKOFF_SECONDS if backoff is None else backoff
     summary = FetchSummary()
-    queue = list(numbers)
+    queue = [r if isinstance(r, RecordSymbol) else RecordSymbol(r) for r in records]
     if since_last:
         newest = newest_meeting_number() or 0
-        queue.extend(range(newest + 1, newest + 1 + limit))
+        queue.extend(RecordSymbol(n) for n in range(newest + 1, newest + 1 + limit))
     existing = set(
-        Meeting.objects.filter(number__in=queue, resumption__isnull=True, source_kind="pdf").values_list(
-            "number", flat=True
-        )
+        Meeting.objects.filter(slug__in=[r.slug for r in queue], source_kind="pdf").values_list("slug", flat=True)
     )
     first = True
     with tempfile.TemporaryDirectory(prefix="fetch-records-") as folder:
-        for number in queue:
-            symbol = f"S/PV.{number}"
-            if number in existing and not force:
+        for record in queue:
+            symbol = record.symbol
+            if record.slug in existing and not force:
                 summary.skipped.append(symbol)
                 continue
             if not first and rate:
                 sleep(rate)
             first = False
-            target = Path(folder) / f"S_PV.{number}_E.pdf"
+            target = Path(folder) / record.file_name
             try:
-                download(record_url(number), target, retries=retries, timeout=timeout, backoff=backoff, sleep=sleep)
+                download(record_url(record), target, retries=retries, timeout=timeout, backoff=backoff, sleep=sleep)
             except NotPublished:
                 summary.missing.append(symbol)
                 if since_last:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.fetching import fetch_records, parse_symbols
+from archive.fetching import RecordSymbol, fetch_records, parse_symbols
 from archive.models import ImportRun, Meeting, Statement
 
 from .conftest import SAMPLE
@@ -48,7 +49,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         self.server.requests.append((self.path, self.headers.get("User-Agent", "")))
-        number = int(self.path.rsplit("/", 1)[1])
+        last = urllib.parse.unquote(self.path.rsplit("/", 1)[1])
+        number = int(last) if last.isdigit() else last  # {number}, or a {symbol} such as S/PV.8699(Resumption1)
         plan = self.server.behaviour.get(number, [])
         action = plan.pop(0) if plan else "ok"
         if number not in RECORDS or action == "404":
@@ -99,7 +101,14 @@ def server(settings):
 
 
 def test_symbols_and_ranges():
-    assert parse_symbols(["S/PV.8698", "8700-8702", "S/PV.8698"]) == [8698, 8700, 8701, 8702]
+    assert [r.number for r in parse_symbols(["S/PV.8698", "8700-8702", "S/PV.8698"])] == [8698, 8700, 8701, 8702]
+    (resumption,) = parse_symbols(["S/PV.8699 (Resumption 1)"])
+    assert (resumption.number, resumption.resumption, resumption.document_symbol) == (8699, 1, "S/PV.8699(Resumption1)")
+    assert parse_symbols(["S/PV.8699(Resumption2)", "S/PV.8699", "s/pv.8699 (resumption 2)"]) == [
+        RecordSymbol(8699, 2), RecordSymbol(8699)
+    ]
+    with pytest.raises(ValueError, match="corrigendum"):
+        parse_symbols(["S/PV.4567/Corr.1"])
     with pytest.raises(ValueError):
         parse_symbols(["S/2020/1"])
     with pytest.raises(ValueError):
@@ -190,3 +199,22 @@ def test_an_old_record_is_fetched_and_read_through_ocr(server, capsys, monkeypat
     assert "1 fetched and imported" in out
     meeting = Meeting.objects.get(slug="492")
     assert meeting.read_by_ocr and meeting.statements.count() > 30
+
+
+def test_a_resumption_is_fetched_by_its_own_symbol(server, settings):
+    """A resumption is a record of its own ("S/PV.8699 (Resumption 1)"), asked for by the symbol the
+    document system uses and stored as its own meeting part, beside the first part."""
+    from .conftest import require_shared
+
+    part = require_shared() / "meetings" / "pdf" / "S_PV.8699(Resumption1)_E.pdf"
+    RECORDS["S/PV.8699(Resumption1)"] = part
+    try:
+        settings.RECORD_PDF_URL = settings.RECORD_PDF_URL.replace("{number}", "{symbol}")
+        call_command("fetch_records", "S/PV.8699 (Resumption 1)")
+        assert server.requests[-1][0].endswith("/S%2FPV.8699%28Resumption1%29")
+        meeting = Meeting.objects.get(slug="8699-r1")
+        assert (meeting.number, meeting.resumption, meeting.source_kind) == (8699, 1, "pdf")
+        again = fetch_records(parse_symbols(["S/PV.8699(Resumption1)"]))
+        assert again.skipped == ["S/PV.8699 (Resumption 1)"] and again.fetched == []
+    finally:
+        del RECORDS["S/PV.8699(Resumption1)"]

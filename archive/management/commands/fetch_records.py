@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("symbols", nargs="*", metavar="SYMBOL", help="S/PV.8698, 8698 or a range S/PV.8700-8710")
+        parser.add_argument("symbols", nargs="*", metavar="SYMBOL", help="S/PV.8698, 8698, a range S/PV.8700-8710 or 'S/PV.8699 (Resumption 1)'")
         parser.add_argument("--since-last", action="store_true", help="the meetings after the newest in the archive, until the first not published")
         parser.add_argument("--force", action="store_true", help="fetch again meetings already imported from a PDF")
         parser.add_argument("--rate", type=float, help="seconds between requests (FETCH_RATE_SECONDS)")
@@ -23,15 +23,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            numbers = parse_symbols(options["symbols"])
+            records = parse_symbols(options["symbols"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        if not numbers and not options["since_last"]:
+        if not records and not options["since_last"]:
             raise CommandError("give meeting symbols or --since-last")
-        if numbers:
-            self.stdout.write(f"Fetching {len(numbers)} record(s), first from {record_url(numbers[0])}")
+        if records:
+            self.stdout.write(f"Fetching {len(records)} record(s), first from {record_url(records[0])}")
         summary = fetch_records(
-            numbers,
+            records,
             since_last=options["since_last"],
             force=options["force"],
             rate=options["rate"],
