@@ -142,6 +142,16 @@ def replica_reads() -> Iterator[_Reads]:
         _reads.reset(token)
 
 
+def fall_back_to_primary() -> str | None:
+    """The current block reads the primary from now on; returns the replica it read before (None
+    when it read none)."""
+    reads = _reads.get()
+    if reads is None or reads.alias in (None, PRIMARY):
+        return None
+    replica, reads.alias = reads.alias, PRIMARY
+    return replica
+
+
 def database_read() -> str | None:
     """The database the current replica_reads() block reads (None outside one, or before its first read)."""
     reads = _reads.get()

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from archive import db_router, health, requestlog
@@ -88,6 +89,19 @@ class ReplicaReadsMiddleware:
             response = self.get_response(request)
         request.database_read = reads.alias
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A replica that stops answering while a page reads it (down since its last check): checked
+        again (the verdict is kept for the next requests) and, when it is down, the page read again
+        from the primary. Only pages that only read get here, so running the view twice is safe."""
+        if not isinstance(exception, (OperationalError, InterfaceError)) or db_router.database_read() is None:
+            return None
+        replica = db_router.database_read()
+        if replica == db_router.PRIMARY or db_router.health(replica, fresh=True).usable:
+            return None  # not the replica's failure: Django's error handling as usual
+        db_router.fall_back_to_primary()
+        match = request.resolver_match
+        return match.func(request, *match.args, **match.kwargs)
 
     @staticmethod
     def pinned(request: HttpRequest) -> bool:

@@ -180,6 +180,19 @@ def test_a_replica_that_is_down_is_passed_over_without_an_error(replica):
     assert report["checks"]["search"]["ok"] is (report["status"] == "degraded")
 
 
+def test_a_replica_that_stops_answering_between_two_checks_is_passed_over_without_an_error(replica):
+    meeting = import_record()
+    wait_for_replay(replica)
+    assert db_router.health(replica).usable  # the verdict the next page relies on
+    connections[replica].close()
+    connections[replica].settings_dict["PORT"] = closed_port()  # it goes down
+    with queries_on(db_router.PRIMARY) as seen:
+        page = Client().get(f"/meetings/{meeting.slug}/")
+    assert page.status_code == 200 and meeting.title in page.content.decode()
+    assert archive_queries(seen[db_router.PRIMARY])
+    assert not db_router.health(replica).usable  # found down, and remembered
+
+
 def test_a_replica_behind_the_bound_is_passed_over_until_it_catches_up(replica, settings):
     settings.DATABASE_REPLICA_MAX_LAG = 0.5
     wait_for_replay(replica)
