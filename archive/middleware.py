@@ -73,11 +73,10 @@ class ReplicaReadsMiddleware:
             return self.get_response(request)
         if request.method not in SAFE_METHODS:
             response = self.get_response(request)
-            pin = int(settings.DATABASE_REPLICA_MAX_LAG) + 1
             response.set_cookie(
                 PIN_COOKIE,
-                str(int(time.time()) + pin),
-                max_age=pin,
+                str(int(time.time()) + self.pin_seconds()),
+                max_age=self.pin_seconds(),
                 httponly=True,
                 samesite="Lax",
                 secure=not settings.DEBUG,
@@ -104,14 +103,19 @@ class ReplicaReadsMiddleware:
         return match.func(request, *match.args, **match.kwargs)
 
     @staticmethod
-    def pinned(request: HttpRequest) -> bool:
+    def pin_seconds() -> int:
+        """How long a client's reads stay on the primary after it wrote: longer than a replica in use can lag."""
+        return int(settings.DATABASE_REPLICA_MAX_LAG) + 1
+
+    @classmethod
+    def pinned(cls, request: HttpRequest) -> bool:
         """True while the client's pin cookie holds a time still to come (and not further than a pin lasts)."""
         try:
             until = int(request.COOKIES.get(PIN_COOKIE, "0"))
         except ValueError:
             return False
         now = time.time()
-        return now < until <= now + settings.DATABASE_REPLICA_MAX_LAG + 1
+        return now < until <= now + cls.pin_seconds()
 
 
 class RejectNulMiddleware:

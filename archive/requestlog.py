@@ -1,8 +1,10 @@
 """One JSON line per request on the ``archive.requests`` logger, and this process's request counts.
 
 A line: time, method, path (no query string; at most MAX_PATH characters), status, duration in
-ms, user-agent (at most MAX_USER_AGENT characters), the database the page read ("default" or a
-replica; none when it read nothing), and ``slow`` past SLOW_REQUEST_MS. No client address. Lines
+ms, user-agent (at most MAX_USER_AGENT characters), ``db``: the replica a reading page used, or
+"default" when it fell back to the primary (null for the requests that use no replica: writes, the
+admin, alerts, a client just after it wrote, a page that read nothing, or no replicas set), and
+``slow`` past SLOW_REQUEST_MS. No client address. Lines
 are written when REQUEST_LOG is on; slow requests are counted either way (shown by /readyz).
 The load balancer's probes are not counted and are logged only when they fail.
 """

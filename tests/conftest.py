@@ -89,6 +89,20 @@ def _reads_from_the_primary(request, settings):
         settings.DATABASE_REPLICAS = []
 
 
+@pytest.fixture
+def log_lines():
+    """The records written on the request log ("archive.requests") during the test."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("archive.requests")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Every test starts with no request counted against the per-client limits (one client,

@@ -102,10 +102,19 @@ def import_record() -> Meeting:
     return Meeting.objects.get()
 
 
-def test_a_page_reads_the_replica_and_a_write_the_primary(replica):
+def logged_database(log_lines) -> str | None:
+    """The ``db`` of the one request logged since the last call."""
+    [record] = log_lines
+    log_lines.clear()
+    return json.loads(record.getMessage())["db"]
+
+
+def test_a_page_reads_the_replica_and_a_write_the_primary(replica, settings, log_lines):
+    settings.REQUEST_LOG = True
     with queries_on(db_router.PRIMARY, replica) as seen:
         meeting = import_record()  # an import: no request, never a replica
     assert archive_queries(seen[db_router.PRIMARY]) and seen[replica] == []
+    assert log_lines == []
     wait_for_replay(replica)
     statement = Statement.objects.filter(meeting=meeting).order_by("order").last()
 
@@ -115,6 +124,7 @@ def test_a_page_reads_the_replica_and_a_write_the_primary(replica):
     assert statement.speaker_label in page.content.decode()  # the replicated rows, shown
     assert archive_queries(seen[replica]), "the page did not read the replica"
     assert archive_queries(seen[db_router.PRIMARY]) == []
+    assert logged_database(log_lines) == replica
 
     # A sign-up writes (a POST: the primary only) and pins its client's reads to the primary.
     client = Client()
@@ -126,9 +136,11 @@ def test_a_page_reads_the_replica_and_a_write_the_primary(replica):
     assert Subscription.objects.filter(email="reader@example.org").count() == 1
     assert seen[replica] == [] and any("INSERT" in sql for sql in seen[db_router.PRIMARY])
     assert int(response.cookies[PIN_COOKIE].value) > time.time()
+    assert logged_database(log_lines) is None
     with queries_on(db_router.PRIMARY, replica) as seen:
         assert client.get(f"/meetings/{meeting.slug}/").status_code == 200
     assert seen[replica] == [] and archive_queries(seen[db_router.PRIMARY])
+    assert logged_database(log_lines) is None
     # A forged pin far in the future is not honoured.
     client.cookies[PIN_COOKIE] = str(int(time.time()) + 10**6)
     with queries_on(db_router.PRIMARY, replica) as seen:
@@ -193,8 +205,9 @@ def test_a_replica_that_stops_answering_between_two_checks_is_passed_over_withou
     assert not db_router.health(replica).usable  # found down, and remembered
 
 
-def test_a_replica_behind_the_bound_is_passed_over_until_it_catches_up(replica, settings):
+def test_a_replica_behind_the_bound_is_passed_over_until_it_catches_up(replica, settings, log_lines):
     settings.DATABASE_REPLICA_MAX_LAG = 0.5
+    settings.REQUEST_LOG = True
     wait_for_replay(replica)
     one_value(replica, "SELECT pg_wal_replay_pause()::text")
     meeting = import_record()  # the primary moves on; the paused replica receives but does not replay
@@ -205,6 +218,7 @@ def test_a_replica_behind_the_bound_is_passed_over_until_it_catches_up(replica, 
         page = Client().get(f"/meetings/{meeting.slug}/")
     assert page.status_code == 200 and meeting.title in page.content.decode()  # only the primary has it
     assert archive_queries(seen[db_router.PRIMARY]) and archive_queries(seen[replica]) == []
+    assert logged_database(log_lines) == db_router.PRIMARY  # a reading page that fell back
 
     resume_replay(replica)
     wait_for_replay(replica)

@@ -18,18 +18,6 @@ from archive import requestlog
 from .conftest import ROOT
 
 
-@pytest.fixture
-def log_lines():
-    """The records written on the request log during the test."""
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = logging.getLogger("archive.requests")
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
-
-
 def test_off_unless_asked_for(log_lines, settings):
     assert settings.REQUEST_LOG is False
     assert Client().get("/search/help/").status_code == 200
