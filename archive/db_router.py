@@ -25,7 +25,7 @@ import contextvars
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -140,6 +140,21 @@ def replica_reads() -> Iterator[_Reads]:
         yield reads
     finally:
         _reads.reset(token)
+
+
+def streamed(reads: _Reads, chunks: Iterable) -> Iterator:
+    """``chunks`` (a streamed response's content, read after the view has returned and its block
+    has closed) produced with ``reads`` in force again, so an export reads the same replica."""
+    iterator = iter(chunks)
+    while True:
+        token = _reads.set(reads)  # set and reset within one step: the same context
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            _reads.reset(token)
+        yield chunk
 
 
 def fall_back_to_primary() -> str | None:

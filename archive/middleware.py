@@ -86,6 +86,8 @@ class ReplicaReadsMiddleware:
             return self.get_response(request)
         with db_router.replica_reads() as reads:
             response = self.get_response(request)
+        if response.streaming:  # an export: its rows are read as it is sent
+            response.streaming_content = db_router.streamed(reads, response.streaming_content)
         request.database_read = reads.alias
         return response
 

@@ -148,6 +148,18 @@ def test_a_page_reads_the_replica_and_a_write_the_primary(replica, settings, log
     assert archive_queries(seen[replica]) and archive_queries(seen[db_router.PRIMARY]) == []
 
 
+def test_a_streamed_export_reads_its_rows_from_the_replica_too(replica):
+    meeting = import_record()
+    wait_for_replay(replica)
+    delegation = Statement.objects.filter(meeting=meeting, delegation__isnull=False).first().delegation
+    response = Client().get(f"/countries/{delegation.key}/statements.csv")
+    assert response.status_code == 200 and response.streaming
+    with queries_on(db_router.PRIMARY, replica) as seen:
+        rows = b"".join(response.streaming_content).decode().splitlines()  # read as the server sends it
+    assert len(rows) > 1 and archive_queries(seen[replica])
+    assert archive_queries(seen[db_router.PRIMARY]) == []
+
+
 def test_reads_inside_a_transaction_and_of_subscriptions_stay_on_the_primary(replica):
     with db_router.replica_reads() as reads, queries_on(db_router.PRIMARY, replica) as seen:
         Meeting.objects.count()
