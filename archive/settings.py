@@ -61,9 +61,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "archive.middleware.RequestLogMiddleware",
+    "archive.middleware.HealthMiddleware",  # before any host check or HTTPS redirect: load balancers probe by address
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "archive.middleware.RejectNulMiddleware",
@@ -106,6 +109,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+
+# Read replicas (archive/db_router.py; docs/operations.md, "Past one machine"): streaming copies of
+# the PostgreSQL primary, comma-separated. Page reads go to a replica that answers and is at most
+# DATABASE_REPLICA_MAX_LAG seconds behind (checked at most every DATABASE_REPLICA_CHECK_SECONDS per
+# process), else to the primary; every write and the reads that must see it stay on the primary.
+DATABASES |= deploy.replica_databases(
+    env_list("DATABASE_REPLICA_URLS", []),
+    DATABASES["default"],
+    connect_timeout=int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2")),
+)
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "10"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
+DATABASE_ROUTERS = ["archive.db_router.ReplicaRouter"] if DATABASE_REPLICAS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -204,6 +221,7 @@ CACHES, SILENCED_SYSTEM_CHECKS = deploy.caches(
     debug=DEBUG,
     cache_dir=Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache")),
     max_entries=int(os.environ.get("CACHE_MAX_ENTRIES", "20000")),
+    key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),
 )
 # Per-client limits (archive/ratelimits.py): "N/s", "N/m", "N/h" or "N/d" per IP address.
 RATELIMIT_USE_CACHE = "ratelimit"
@@ -218,9 +236,18 @@ RATELIMIT_TRUSTED_PROXY_HEADER = os.environ.get("RATELIMIT_TRUSTED_PROXY_HEADER"
 if RATELIMIT_TRUSTED_PROXY_HEADER:
     RATELIMIT_IP_META_KEY = "archive.ratelimits.client_ip"
 
+# One JSON line per request on the "archive.requests" logger (archive/middleware.py), to stdout:
+# REQUEST_LOG=1 or LOG_FORMAT=json. Requests slower than SLOW_REQUEST_MS are counted (/readyz) either way.
+REQUEST_LOG = env_bool("REQUEST_LOG", False) or os.environ.get("LOG_FORMAT", "").lower() == "json"
+SLOW_REQUEST_MS = float(os.environ.get("SLOW_REQUEST_MS", "500"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+    },
+    "loggers": {"archive.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -82,6 +82,28 @@ def search_index(request, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _reads_from_the_primary(request, settings):
+    """Pages read the primary (what a test wrote is not committed: a replica cannot see it), except in
+    tests marked ``replica`` (tests/test_replicas.py), which commit and read the real replica."""
+    if request.node.get_closest_marker("replica") is None:
+        settings.DATABASE_REPLICAS = []
+
+
+@pytest.fixture
+def log_lines():
+    """The records written on the request log ("archive.requests") during the test."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("archive.requests")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Every test starts with no request counted against the per-client limits (one client,
     127.0.0.1, makes all the test requests)."""

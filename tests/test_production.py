@@ -17,6 +17,7 @@ from .conftest import ROOT
 HOST = "archive.example.org"
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 30 + "-not-a-real-key-" + "y" * 30, "ALLOWED_HOSTS": HOST}
 SETTINGS_VARIABLES = (
+    "DATABASE_REPLICA_URLS", "DATABASE_REPLICA_CONNECT_TIMEOUT",
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "REDIS_URL", "CACHE_DIR", "STATIC_ROOT", "OFFICIAL_DOCUMENT_URL",
     "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
@@ -144,3 +145,26 @@ def test_no_template_has_inline_script_or_style():
         text = path.read_text(encoding="utf-8")
         for what, pattern in INLINE.items():
             assert not pattern.search(text), f"{path.relative_to(ROOT)}: {what}"
+
+
+def test_replica_urls_are_checked_when_the_settings_load(tmp_path):
+    primary = "postgres://postgres@127.0.0.1:5432/council_archive"
+    result = run(SETUP, tmp_path, **PRODUCTION, DATABASE_URL=primary, DATABASE_REPLICA_URLS="sqlite:///copy.sqlite3")
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URLS: replica 1 is not a postgres:// URL: 'sqlite:///copy.sqlite3'." in result.stderr
+    sqlite = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    result = run(SETUP, tmp_path, **PRODUCTION, DATABASE_URL=sqlite, DATABASE_REPLICA_URLS=primary)
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL" in result.stderr
+    # Two replicas: two aliases, each giving up on a dead server after DATABASE_REPLICA_CONNECT_TIMEOUT.
+    show = [
+        "-c",
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASE_REPLICAS, [s.DATABASES[a]['OPTIONS']['connect_timeout'] for a in s.DATABASE_REPLICAS], "
+        "s.DATABASE_ROUTERS)",
+    ]
+    replicas = "postgres://postgres@10.0.0.2:5432/council_archive, postgres://postgres@10.0.0.3:5432/council_archive"
+    result = run(show, tmp_path, **PRODUCTION, DATABASE_URL=primary, DATABASE_REPLICA_URLS=replicas,
+                 DATABASE_REPLICA_CONNECT_TIMEOUT="3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['replica1', 'replica2'] [3, 3] ['archive.db_router.ReplicaRouter']"
