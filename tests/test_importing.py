@@ -297,3 +297,19 @@ def test_a_record_corrected_only_in_topic_council_year_or_invitations_is_a_chang
     for change in ({"topic": "The situation in Mali"}, {"council_year": "Seventy-fifth year"},
                    {"invitations": (("dang", "Minister for Foreign Affairs"),)}):
         assert meeting_checksum(dataclasses.replace(base, **change)) != meeting_checksum(base), change
+
+
+def test_a_delegation_cannot_be_deleted_from_under_its_speakers():
+    """Two speakers of one surname in two delegations: deleting one delegation would leave its
+    speaker without one and make the pair one person twice. It is refused (moved first)."""
+    from django.db.models import ProtectedError
+
+    from archive.models import Delegation, Speaker
+
+    first = Delegation.objects.create(key="xaa", name="Aland", short_name="Aland", kind="state")
+    second = Delegation.objects.create(key="xbb", name="Bland", short_name="Bland", kind="state")
+    Speaker.objects.create(slug="smith-xaa", name="Mr. Smith", surname_key="smith", delegation=first)
+    Speaker.objects.create(slug="smith-xbb", name="Mr. Smith", surname_key="smith", delegation=second)
+    with pytest.raises(ProtectedError):
+        first.delete()
+    assert Speaker.objects.filter(surname_key="smith").count() == 2

@@ -135,7 +135,9 @@ def hostile(site, django_db_blocker):
 
     numbered = list(enumerate(PAYLOADS))
     with django_db_blocker.unblock():
-        before = {model: set(model.objects.values_list("pk", flat=True)) for model in (Delegation, Speaker, Resolution)}
+        # Speakers before delegations: a delegation deleted first would leave its speakers without one,
+        # and two of them with one surname would then be the same speaker twice.
+        before = {model: set(model.objects.values_list("pk", flat=True)) for model in (Speaker, Delegation, Resolution)}
         writer = Writer()
         meetings = []
         for k, start in enumerate(range(0, len(numbered), PER_MEETING)):
