@@ -201,7 +201,7 @@ def test_counts_agree_with_the_rows_when_a_run_dies_after_its_last_meeting(monke
     def die(summary):
         raise Killed
 
-    monkeypatch.setattr("archive.importing._refresh", die)
+    monkeypatch.setattr("archive.importing.runs._refresh", die)
     with pytest.raises(Killed):
         import_paths(SAMPLE_RECORDS)
     assert Meeting.objects.count() == 10
@@ -232,7 +232,7 @@ def test_reimport_of_a_changed_meeting_moves_its_counts(unsc_2020, tmp_path, mon
     corpus = corpus_of_meeting(unsc_2020, tmp_path, 8700)
     import_paths([str(corpus)])
     import_paths([str(PDF_8698)])
-    monkeypatch.setattr("archive.importing._refresh", lambda summary: None)  # only the meetings' own work
+    monkeypatch.setattr("archive.importing.runs._refresh", lambda summary: None)  # only the meetings' own work
     assert import_paths([str(PDF_8700)]).outcomes[0].action == "replaced"
     assert stored_counts() == counts_from_rows()
 
