@@ -18,7 +18,9 @@ from pathlib import Path
 
 from archive.citations import find_citations
 
+from .builder import RecordBuilder
 from .corpus import is_corpus_dir, parse_corpus
+from .cover import MEETING_NO_RE, SYMBOL_RE, Cover, parse_cover
 from .labels import match_label
 from .limits import MAX_TEXT_BYTES, check_file_size, check_statement_length
 from .lines import Line
@@ -33,8 +35,10 @@ from .model import (
     Vote,
 )
 from .pdf import read_pdf
-from .record import MEETING_NO_RE, SYMBOL_RE, RecordBuilder, build_meeting, parse_cover, text_lines
+from .pdftotext import text_lines
+from .record import build_meeting
 from .roles import delegation_role, office_role
+from .statements import labelled_statement
 from .textfix import Vocabulary, drop_control, join_lines
 
 __all__ = [
@@ -154,8 +158,6 @@ def parse_statement_text(
             line=lines[0][0],
         )
     body = [Line(text=t, number=n, page=1) for n, t in lines]
-    from .record import Cover  # local: Cover is a record detail
-
     builder = RecordBuilder(body, Cover(), path=path, starts_with_label=True)
     builder.build()
     if len(builder.turns) != 1:
@@ -181,16 +183,8 @@ def parse_statement_text(
         role = "invitee"
     else:
         role = "other"
-    statement = ParsedStatement(
-        order=order,
-        speaker_label=label.printed,
-        speaker=speaker,
-        delegation=delegation,
-        role=role,
-        language=label.language,
-        paragraphs=paragraphs,
-        line=turn.line,
-        on_behalf_of=label.on_behalf_of,
+    statement = labelled_statement(
+        order, label, speaker=speaker, delegation=delegation, role=role, paragraphs=paragraphs, line=turn.line
     )
     number = None
     if symbol:
