@@ -297,3 +297,44 @@ def test_a_record_corrected_only_in_topic_council_year_or_invitations_is_a_chang
     for change in ({"topic": "The situation in Mali"}, {"council_year": "Seventy-fifth year"},
                    {"invitations": (("dang", "Minister for Foreign Affairs"),)}):
         assert meeting_checksum(dataclasses.replace(base, **change)) != meeting_checksum(base), change
+
+
+def test_the_writer_stores_the_delegation_the_parser_resolved(monkeypatch):
+    """The writer takes the key the reader resolved; it does not resolve the name again."""
+    from .conftest import parsed
+
+    def again(name):
+        raise AssertionError(f"the writer resolved {name!r} again")
+
+    monkeypatch.setattr("archive.importing.identities.resolve_delegation", again)
+    summary = import_paths([str(PDF_8700), str(SAMPLE / "corpus-2020")])
+    assert summary.errors == []
+    meeting = Meeting.objects.get(slug="8700")
+    assert meeting.presidency.key == "vnm"
+    (record,) = parsed(PDF_8700)
+    stored = dict(meeting.statements.values_list("order", "delegation__key"))
+    assert stored == {s.order: s.delegation_key for s in record.statements}
+    assert Statement.objects.filter(meeting__source_kind="corpus", delegation__isnull=False).exists()
+
+
+def test_an_unknown_delegation_is_stored_by_its_name_and_a_key_outside_the_table_is_refused(tmp_path):
+    """No key (a delegation outside the table): the name as printed makes an 'unknown' delegation.
+    A key the table does not hold is refused, naming the file."""
+    import dataclasses
+
+    from archive.importing import Writer
+    from archive.parsing import ParseError
+
+    from .conftest import parsed
+
+    (record,) = parsed(PDF_8700)
+    first = record.statements[1]
+    unknown = dataclasses.replace(first, delegation="Atlantis", delegation_key=None)
+    Writer().write(dataclasses.replace(record, statements=(unknown,)))
+    row = Statement.objects.get(meeting__slug="8700", order=first.order)
+    assert (row.delegation.key, row.delegation.kind, row.delegation.name) == ("x-atlantis", "unknown", "Atlantis")
+
+    wrong = dataclasses.replace(first, delegation="Atlantis", delegation_key="atlantis")
+    with pytest.raises(ParseError, match=r"S_PV.8700_E.pdf.*'atlantis'"):
+        Writer().write(dataclasses.replace(record, number=99999, symbol="S/PV.99999", statements=(wrong,)))
+    assert not Meeting.objects.filter(symbol="S/PV.99999").exists()

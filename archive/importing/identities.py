@@ -7,7 +7,8 @@ import unicodedata
 
 from django.utils.text import slugify
 
-from archive.parsing.delegations import resolve_delegation
+from archive.parsing import ParseError
+from archive.parsing.delegations import delegation_by_key, resolve_delegation
 
 from ..models import Delegation, Speaker, SpeakerName
 
@@ -65,10 +66,22 @@ class Identities:
         self.names: set[tuple[int, str]] = set(SpeakerName.objects.values_list("speaker_id", "name"))
 
     # -- delegations
-    def delegation(self, name: str | None) -> Delegation | None:
+    def delegation(
+        self, name: str | None, key: str | None = None, *, source: str = "", line: int | None = None
+    ) -> Delegation | None:
+        """The delegation a statement or a meeting names: by the ``key`` the reader resolved, or,
+        with no key (a name outside the table), an 'unknown' delegation of that name. A key the
+        table does not hold is refused, naming the ``source`` file and ``line``."""
         if not name:
             return None
-        info = resolve_delegation(name)
+        cached = self.delegations.get(key) if key else None
+        if cached is not None:
+            return cached
+        info = resolve_delegation(name) if key is None else delegation_by_key(key)
+        if key is not None and info is None:
+            raise ParseError(
+                f"{source}: {name!r} was read as the delegation {key!r}, which the table does not hold", line=line
+            )
         if info is None:
             key = ("x-" + slugify(fold(name)))[:80]
             values = {"name": name, "short_name": name, "kind": "unknown"}

@@ -156,7 +156,7 @@ class Writer(Identities):
             if existing.source_checksum == checksum:
                 return MeetingOutcome(title, "unchanged", 0, parsed.source_kind)
             touched.add(existing)
-        presidency = self.delegation(parsed.presidency)
+        presidency = self.delegation(parsed.presidency, parsed.presidency_key, source=parsed.source_name)
         serialised = parsed.as_dict()  # the one serialisation of agenda, stage directions, votes
         fields = {
             "number": parsed.number,
@@ -238,7 +238,7 @@ class Writer(Identities):
         seats = []
         seen: set[int] = set()
         for member in parsed.members:
-            delegation = self.delegation(member.delegation)
+            delegation = self.delegation(member.delegation, member.delegation_key, source=parsed.source_name)
             if delegation is None or delegation.pk in seen:
                 continue
             seen.add(delegation.pk)
@@ -257,7 +257,7 @@ class Writer(Identities):
         CouncilSeat.objects.bulk_create(seats)
 
     def _statement_fields(self, s: ParsedStatement, meeting: Meeting) -> dict[str, object]:
-        delegation = self.delegation(s.delegation)
+        delegation = self.delegation(s.delegation, s.delegation_key, source=meeting.source_name, line=s.line)
         return {
             "chrono": chrono_key(meeting.date, meeting.number, meeting.resumption, s.order),
             "speaker_label": s.speaker_label[:300],

@@ -37,7 +37,7 @@ from .model import (
 from .pdf import read_pdf
 from .pdftotext import text_lines
 from .record import build_meeting
-from .roles import delegation_role, office_role
+from .roles import SECRETARIAT_KEY, delegation_role, office_role
 from .statements import labelled_statement
 from .textfix import Vocabulary, drop_control, join_lines
 
@@ -172,10 +172,12 @@ def parse_statement_text(
 
     info = resolve_delegation(label.delegation) if label.delegation else None
     delegation = info.name if info else label.delegation
+    key = info.key if info else None
     speaker = label.name
     by_office = office_role(label.office)
     if by_office is not None:
         role, delegation = by_office[0], by_office[1] or delegation
+        key = SECRETARIAT_KEY if by_office[1] else key
         speaker = speaker or (label.office if role == "secretariat" else None)
     elif info is not None:
         role = delegation_role(info)
@@ -184,7 +186,14 @@ def parse_statement_text(
     else:
         role = "other"
     statement = labelled_statement(
-        order, label, speaker=speaker, delegation=delegation, role=role, paragraphs=paragraphs, line=turn.line
+        order,
+        label,
+        speaker=speaker,
+        delegation=delegation,
+        delegation_key=key,
+        role=role,
+        paragraphs=paragraphs,
+        line=turn.line,
     )
     number = None
     if symbol:

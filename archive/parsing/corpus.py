@@ -228,6 +228,7 @@ def _statement(order: int, row: dict[str, Any], text: str, *, path: str, line: i
         speaker_label=label_printed,
         speaker=speaker,
         delegation=delegation,
+        delegation_key=info.key if info else None,
         role=role,
         language=language,
         paragraphs=paragraphs,

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 
 from .builder import RecordBuilder, stage_kind
 from .cover import parse_cover
+from .delegations import resolve_delegation_on
 from .labels import match_label
 from .lines import Line
 from .membership import council_members
 from .model import MemberSeat, ParsedMeeting, ParsedStatement, ParseError
 from .ocr import harmonise_speakers
 from .statements import (
-    canonical_name,
     country_key,
     find_adoptions,
     misread_delegation,
@@ -75,18 +75,13 @@ def build_meeting(
     invited = dict(inherited_invitations or {})
     invited.update(rule_39_invitations(builder, vocabulary))
     # A seat whose holder depends on the date ("China" in 1950: the Republic of China) is named
-    # by its holder, so that it is stored with the right delegation.
-    cover.members = [
-        MemberSeat(canonical_name(m.delegation, cover.date), m.representative)
-        if country_key(m.delegation, cover.date) != country_key(m.delegation)
-        else m
-        for m in cover.members
-    ]
+    # by its holder, so that it is stored with the right delegation; each seat carries its key.
+    cover.members = [_seat(m, cover.date) for m in cover.members]
     if cover.members:
         members = {country_key(m.delegation, cover.date) for m in cover.members}
     else:  # no members on the cover (a scan's, a short excerpt's): the Council of that day
         members = set(council_members(cover.date))
-    presidency = canonical_name(cover.presidency, cover.date) if cover.presidency else None
+    presidency = resolve_delegation_on(cover.presidency, cover.date) if cover.presidency else None
     statements: list[ParsedStatement] = []
     for order, turn in enumerate(builder.turns, start=1):
         paragraphs = tuple(p for p in (join_lines(par, vocabulary) for par in turn.paragraphs) if p)
@@ -107,7 +102,8 @@ def build_meeting(
         place=cover.place,
         council_year=cover.council_year,
         president=cover.president,
-        presidency=presidency,
+        presidency=presidency.name if presidency else cover.presidency,
+        presidency_key=presidency.key if presidency else None,
         members=tuple(cover.members),
         agenda=tuple(cover.agenda),
         stage_directions=tuple(builder.stage),
@@ -126,3 +122,13 @@ def _front_matter(body: Sequence[Line]) -> int:
         if match_label(line.text) or stage_kind(line.text):
             return i
     return 0
+
+
+def _seat(seat: MemberSeat, date) -> MemberSeat:
+    """A cover's seat with the key of the delegation holding it on ``date`` (None: not in the
+    table), named by that holder when the holder depends on the date."""
+    info = resolve_delegation_on(seat.delegation, date)
+    if info is None:
+        return seat
+    name = info.name if country_key(seat.delegation, date) != country_key(seat.delegation) else seat.delegation
+    return MemberSeat(name, seat.representative, delegation_key=info.key)

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from .builder import RecordBuilder, Turn
 from .cover import Cover
-from .delegations import resolve_delegation, resolve_delegation_on, resolve_misread_delegation
+from .delegations import DelegationInfo, resolve_delegation, resolve_delegation_on, resolve_misread_delegation
 from .labels import squash
 from .model import Adoption, ParsedStatement, SpeakerLabel, Vote
-from .roles import SECRETARIAT, delegation_role, office_role
+from .roles import SECRETARIAT, SECRETARIAT_KEY, delegation_role, office_role
 from .textfix import Vocabulary, join_lines
 
 NATIONAL_CAPACITY_RE = re.compile(
@@ -138,33 +138,37 @@ def statement_of_turn(
     turn: Turn,
     paragraphs: tuple[str, ...],
     cover: Cover,
-    presidency: str | None,
+    presidency: DelegationInfo | None,
     members: set[str],
     invited: dict[str, str],
     previous: ParsedStatement | None = None,
 ) -> ParsedStatement:
+    """``presidency``: the presidency resolved (None: not in the table, then the cover's name)."""
     label = turn.label
     speaker = label.name
     delegation: str | None = None
+    key: str | None = None
     national = False
     by_office = office_role(label.office)
     if by_office is not None and by_office[0] == "president":
         role = "president"
         speaker = cover.president
-        delegation = presidency
+        delegation, key = (presidency.name, presidency.key) if presidency else (cover.presidency, None)
         text = " ".join(paragraphs)
         cap = NATIONAL_CAPACITY_RE.search(text)
         if cap:
             national = True
-            delegation = (
-                canonical_name(cap.group(1).strip(), cover.date) if resolve_delegation(cap.group(1)) else presidency
-            )
+            own = resolve_delegation_on(cap.group(1).strip(), cover.date) if resolve_delegation(cap.group(1)) else None
+            if own is not None:
+                delegation, key = own.name, own.key
     elif by_office is not None:
         role, delegation = by_office
+        key = SECRETARIAT_KEY
         speaker = speaker or label.office
     elif label.delegation:
         info = resolve_delegation_on(label.delegation, cover.date)
         delegation = info.name if info else label.delegation
+        key = info.key if info else None
         role = delegation_role(info, members) if info else "invitee"
     else:
         surname = (speaker or "").split()[-1].lower() if speaker else ""
@@ -173,12 +177,12 @@ def statement_of_turn(
         floor = _floor_given_to(previous, cover.date)
         org = _office_organisation(office) if office else None
         if floor is not None:
-            delegation = floor.name
+            delegation, key = floor.name, floor.key
             role = "member" if floor.key in members else delegation_role(floor)
         elif org is not None and org.kind != "secretariat":
-            role, delegation = "invitee", org.name
+            role, delegation, key = "invitee", org.name, org.key
         elif office and UN_OFFICE_RE.search(office):
-            role, delegation = "secretariat", SECRETARIAT
+            role, delegation, key = "secretariat", SECRETARIAT, SECRETARIAT_KEY
         else:
             role = "other"
     return labelled_statement(
@@ -186,6 +190,7 @@ def statement_of_turn(
         label,
         speaker=speaker,
         delegation=delegation,
+        delegation_key=key,
         role=role,
         paragraphs=paragraphs,
         line=turn.line,
@@ -201,18 +206,21 @@ def labelled_statement(
     *,
     speaker: str | None,
     delegation: str | None,
+    delegation_key: str | None,
     role: str,
     paragraphs: tuple[str, ...],
     line: int,
     **more,
 ) -> ParsedStatement:
     """A statement under its printed label (label, language, on whose behalf as printed), with
-    the speaker, delegation and role a reader resolved; ``more``: page, OCR confidence, ..."""
+    the speaker, delegation (and its key) and role a reader resolved; ``more``: page, OCR
+    confidence, ..."""
     return ParsedStatement(
         order=order,
         speaker_label=label.printed,
         speaker=speaker,
         delegation=delegation,
+        delegation_key=delegation_key,
         role=role,
         language=label.language,
         paragraphs=paragraphs,
