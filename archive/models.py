@@ -141,6 +141,10 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings held from ``start`` to ``end`` (both days included; either may be None)."""
         return self.filter(**_date_bounds("date", start, end))
 
+    def date_span(self) -> dict:
+        """{"first": the earliest meeting's date, "last": the latest's} (None when there are none)."""
+        return self.aggregate(first=models.Min("date"), last=models.Max("date"))
+
 
 class Meeting(models.Model):
     symbol = models.CharField(max_length=40, help_text="S/PV.8698, or S/2020/NNN for a letter")
@@ -279,6 +283,15 @@ class StatementQuerySet(models.QuerySet):
         """Statements with a citation linked to the registry's resolution ``number`` (the set its
         page lists), each once."""
         return self.filter(pk__in=Citation.objects.filter(resolution__number=number).values("statement_id"))
+
+    def spans(self) -> list[tuple[str | None, str, object, object]]:
+        """(delegation name, role, first meeting date, last) for each delegation and role these
+        statements were made for, earliest first: a speaker's career."""
+        return list(
+            self.values_list("delegation__name", "role")
+            .annotate(first=models.Min("meeting__date"), last=models.Max("meeting__date"))
+            .order_by("first", "role")
+        )
 
 
 def _date_bounds(field: str, start, end) -> dict:
@@ -423,10 +436,19 @@ class Resolution(models.Model):
         return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.symbol.replace(" ", ""))
 
 
-
 class CitationQuerySet(models.QuerySet):
     def listing(self) -> CitationQuerySet:
         return self.select_related("statement__meeting", "statement__speaker", "statement__delegation", "resolution")
+
+    def most_cited_numbers(self, limit: int = 10) -> list[tuple[int, int]]:
+        """(resolution number, statements citing it) for the linked resolutions these citations
+        name most, most cited first."""
+        return list(
+            self.filter(resolution__isnull=False)
+            .values_list("number")
+            .annotate(n=models.Count("statement", distinct=True))
+            .order_by("-n", "number")[:limit]
+        )
 
 
 class Citation(models.Model):
@@ -570,6 +592,12 @@ class ImportRun(models.Model):
         return self.finished_at is not None and not self.errors
 
 
+class StatementFlagQuerySet(models.QuerySet):
+    def counts_by_reason(self) -> dict[str, int]:
+        """Reason -> how many flags give it (reasons with none left out)."""
+        return dict(self.values_list("reason").annotate(n=models.Count("id")).order_by())
+
+
 class StatementFlag(models.Model):
     """Something the import was unsure of about a statement; recomputed when its meeting is written."""
 
@@ -583,6 +611,8 @@ class StatementFlag(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(max_length=40, choices=REASONS, db_index=True)
     detail = models.CharField(max_length=300, blank=True)
+
+    objects = StatementFlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "reason"]

@@ -10,7 +10,17 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 
-from .models import ArchiveState, Citation, CouncilSeat, Delegation, DelegationYear, Resolution, Speaker, Statement
+from .models import (
+    ArchiveState,
+    Citation,
+    CouncilSeat,
+    Delegation,
+    DelegationYear,
+    Meeting,
+    Resolution,
+    Speaker,
+    Statement,
+)
 from .parsing.membership import membership_known, membership_years
 
 VERSION_KEY = "summary_version"
@@ -144,3 +154,62 @@ def cached(name: str, compute):
         value = compute()
         cache.set(key, value, timeout=24 * 3600)
     return value
+
+
+def meeting_coverage() -> dict:
+    """What the archive holds by year (meetings, statements), newest first; the runs of meeting
+    numbers missing between the first and the last held, how many that is, and that span."""
+    by_year: dict[int, dict[str, int]] = {}
+    numbers = []
+    for date, number, count in Meeting.objects.values_list("date", "number", "statement_count"):
+        if date:
+            entry = by_year.setdefault(date.year, {"meetings": 0, "statements": 0})
+            entry["meetings"] += 1
+            entry["statements"] += count
+        if number:
+            numbers.append(number)
+    gaps = number_gaps(sorted(set(numbers)))
+    return {
+        "years": sorted(by_year.items(), reverse=True),
+        "gaps": gaps,
+        "missing": sum(b - a + 1 for a, b in gaps),
+        "span": (min(numbers), max(numbers)) if numbers else None,
+    }
+
+
+def number_gaps(numbers: list[int]) -> list[tuple[int, int]]:
+    """Runs of meeting numbers missing between the first and the last held: [(8701, 8701), ...]."""
+    return [(a + 1, b - 1) for a, b in zip(numbers, numbers[1:], strict=False) if b - a > 1]
+
+
+def citation_summary(citations) -> dict:
+    """Citations per year, the delegations citing most (the chair's procedural turns left out),
+    the filter choices and the totals, from one aggregate over the citations."""
+    groups = citations.values_list(
+        "statement__meeting__date",
+        "statement__delegation__name",
+        "statement__delegation__key",
+        "statement__delegation__kind",
+        "statement__role",
+        "statement__national_capacity",
+    ).annotate(n=Count("id"), statements=Count("statement", distinct=True))
+    per_year: dict[int, int] = {}
+    by_delegation: dict[tuple[str, str, str], int] = {}
+    total = statements = 0
+    for date, name, key, kind, role, national, n, statement_count in groups:
+        total += n
+        # Each statement falls in one group (one meeting date, delegation and role), so the
+        # groups' distinct-statement counts add up to the number of statements citing it.
+        statements += statement_count
+        if date:
+            per_year[date.year] = per_year.get(date.year, 0) + n
+        if key and not (role == "president" and not national):
+            by_delegation[(name, key, kind)] = by_delegation.get((name, key, kind), 0) + statement_count
+    top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:10]
+    return {
+        "per_year": [(str(y), n) for y, n in sorted(per_year.items())],
+        "top": [(name, key, kind, n) for (name, key, kind), n in top],
+        "countries": sorted({(name, key) for name, key, _kind in by_delegation}),
+        "citations": total,
+        "statements": statements,
+    }

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from .charts import bar_list, column_chart
 from .forms import year_filter
@@ -25,77 +23,17 @@ from .models import (
     StatementAlias,
     StatementFlag,
 )
+from .paging import CitingStatementIds, page_of, statement_page
 from .parsing.delegations import SUCCESSORS, delegation_by_key, predecessors
 from .parsing.membership import membership_spans
 from .rendering import citing_sentence, membership_rows, numbered_paragraphs
-from .stats import cached, summary_version
+from .stats import cached, citation_summary, meeting_coverage, summary_version
 
-PAGE_SIZE = 25
 ROLE_VALUES = {value for value, _ in ROLE_CHOICES}
 
 
-def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    paginator = Paginator(queryset, size)
-    return paginator.get_page(request.GET.get("page"))
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its total (a stored count) instead of counting rows on every request."""
-
-    def __init__(self, object_list, per_page, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-
-class CitingStatementIds:
-    """The ids of the statements citing a resolution, newest first, read from the citations'
-    own sort-key index: a page needs only its first rows, however often the resolution is cited.
-    Behaves as the sliceable sequence a Paginator wants."""
-
-    def __init__(self, citations) -> None:
-        self.citations = citations.order_by("-chrono", "-statement_id").values_list("statement_id", flat=True)
-
-    def count(self) -> int:
-        return self.citations.order_by().values("statement_id").distinct().count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[int]:
-        if not isinstance(index, slice) or index.stop is None:
-            raise TypeError("only bounded slices")
-        seen: dict[int, None] = {}
-        offset, chunk = 0, max(index.stop * 2, 100)
-        while len(seen) < index.stop:
-            rows = list(self.citations[offset : offset + chunk])
-            for statement_id in rows:
-                seen.setdefault(statement_id, None)
-            if len(rows) < chunk:
-                break
-            offset += chunk
-        return list(seen)[index]
-
-
-def _statement_page(request: HttpRequest, queryset, size: int = PAGE_SIZE, *, prefetch=(), count: int | None = None):
-    """A page of statements, ordered (on the indexed sort key) and counted on their ids alone,
-    then only the page's rows fetched whole. ``count``: the total when it is already known.
-    ``queryset``: statements, or a CitingStatementIds."""
-    ids_query = queryset if isinstance(queryset, CitingStatementIds) else queryset.values_list("pk", flat=True)
-    paginator = Paginator(ids_query, size) if count is None else KnownCountPaginator(ids_query, size, count=count)
-    page = paginator.get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    rows = Statement.objects.filter(pk__in=ids).listing().prefetch_related(*prefetch)
-    by_id = {row.pk: row for row in rows}
-    page.object_list = [by_id[pk] for pk in ids]
-    return page
-
-
 def home(request: HttpRequest) -> HttpResponse:
-    span = Meeting.objects.aggregate(first=Min("date"), last=Max("date"))
+    span = Meeting.objects.date_span()
     context = {
         "meeting_count": Meeting.objects.count(),
         "statement_count": Statement.objects.count(),
@@ -115,6 +53,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.with_statement_counts()
     if selected is not None:
         meetings = meetings.filter(date__year=selected)
+
     def months() -> dict[str, list]:  # read only when the rendered list is not cached
         by_month: dict[str, list] = {}
         for meeting in meetings:
@@ -217,18 +156,15 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
     years = list(delegation.years.order_by("year"))
     top_resolutions = cached(
         f"top-resolutions:{delegation.pk}",
-        lambda: list(
-            Citation.objects.filter(statement__delegation=delegation, resolution__isnull=False)
-            .values_list("number")
-            .annotate(n=Count("statement", distinct=True))
-            .order_by("-n", "number")[:10]
-        ),
+        lambda: Citation.objects.filter(statement__delegation=delegation).most_cited_numbers(10),
     )
     filtered = bool(year is not None or role in ROLE_VALUES or topic)
     context = {
         "delegation": delegation,
-        "page": _statement_page(
-            request, statements.newest_first(), count=None if filtered else delegation.statement_count
+        "page": statement_page(
+            statements.newest_first(),
+            request.GET.get("page"),
+            count=None if filtered else delegation.statement_count,
         ),
         "chair_turns": sum(y.chair_turns for y in years),
         "years": years,
@@ -270,7 +206,9 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
     speakers = Speaker.objects.active().select_related("delegation").order_by("name")
     if q:
         speakers = speakers.filter(Q(name__icontains=q) | Q(names__name__icontains=q)).distinct()
-    return render(request, "archive/speaker_list.html", {"page": _page(request, speakers, 100), "q": q})
+    return render(
+        request, "archive/speaker_list.html", {"page": page_of(speakers, request.GET.get("page"), 100), "q": q}
+    )
 
 
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -279,15 +217,15 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
         f"speaker-spans:{speaker.pk}",
         lambda: [
             {"delegation": name, "role": dict(ROLE_CHOICES).get(role, role), "first": first, "last": last}
-            for name, role, first, last in speaker.statements.values_list("delegation__name", "role")
-            .annotate(first=Min("meeting__date"), last=Max("meeting__date"))
-            .order_by("first", "role")
+            for name, role, first, last in speaker.statements.spans()
         ],
     )
     context = {
         "speaker": speaker,
         "names": speaker.names.all(),
-        "page": _statement_page(request, speaker.statements.newest_first(), count=speaker.statement_count),
+        "page": statement_page(
+            speaker.statements.newest_first(), request.GET.get("page"), count=speaker.statement_count
+        ),
         "spans": spans,
         "summary_version": summary_version(),
     }
@@ -297,39 +235,21 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def about_data(request: HttpRequest) -> HttpResponse:
     """What the archive holds by year, when it was last updated, the gaps in the numbered
     sequence of meetings, and every flagged statement with its reason."""
-    by_year: dict[int, dict[str, int]] = {}
-    numbers = []
-    for date, number, count in Meeting.objects.values_list("date", "number", "statement_count"):
-        if date:
-            entry = by_year.setdefault(date.year, {"meetings": 0, "statements": 0})
-            entry["meetings"] += 1
-            entry["statements"] += count
-        if number:
-            numbers.append(number)
-    gaps = _gaps(sorted(set(numbers)))
     flags = StatementFlag.objects.select_related("statement__meeting", "statement__delegation").order_by(
         "reason", "statement__chrono"
     )
     reason = request.GET.get("reason", "")
     if reason in dict(StatementFlag.REASONS):
         flags = flags.filter(reason=reason)
-    counts = dict(StatementFlag.objects.values_list("reason").annotate(n=Count("id")).order_by())
+    counts = StatementFlag.objects.counts_by_reason()
     context = {
-        "years": sorted(by_year.items(), reverse=True),
-        "gaps": gaps,
-        "missing": sum(b - a + 1 for a, b in gaps),
-        "span": (min(numbers), max(numbers)) if numbers else None,
+        **meeting_coverage(),
         "last_run": ImportRun.objects.filter(finished_at__isnull=False, dry_run=False).first(),
         "flag_counts": [(value, label, counts.get(value, 0)) for value, label in StatementFlag.REASONS],
-        "page": _page(request, flags, 50),
+        "page": page_of(flags, request.GET.get("page"), 50),
         "reason": reason,
     }
     return render(request, "archive/about_data.html", context)
-
-
-def _gaps(numbers: list[int]) -> list[tuple[int, int]]:
-    """Runs of meeting numbers missing between the first and the last held: [(8701, 8701), ...]."""
-    return [(a + 1, b - 1) for a, b in zip(numbers, numbers[1:], strict=False) if b - a > 1]
 
 
 RESOLUTION_SORTS = {
@@ -346,7 +266,11 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     if sort not in RESOLUTION_SORTS:
         sort = "number"
     resolutions = Resolution.objects.order_by(*RESOLUTION_SORTS[sort])
-    return render(request, "archive/resolution_list.html", {"page": _page(request, resolutions, 100), "sort": sort})
+    return render(
+        request,
+        "archive/resolution_list.html",
+        {"page": page_of(resolutions, request.GET.get("page"), 100), "sort": sort},
+    )
 
 
 def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -360,11 +284,11 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
     if year is not None:
         listed = listed.filter(statement__meeting__date__year=year)
     # One aggregate serves the chart per year, the top delegations, the filter lists and the total.
-    summary = cached(f"resolution-summary:{resolution.pk}", lambda: _citation_summary(citations))
+    summary = cached(f"resolution-summary:{resolution.pk}", lambda: citation_summary(citations))
     known = None if (country or year is not None) else summary["statements"]
-    page = _statement_page(
-        request,
+    page = statement_page(
         CitingStatementIds(listed),
+        request.GET.get("page"),
         20,
         prefetch=[Prefetch("citations", queryset=citations.order_by("start"), to_attr="these")],
         count=known,
@@ -405,39 +329,6 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "summary_version": summary_version(),
     }
     return render(request, "archive/resolution_detail.html", context)
-
-
-def _citation_summary(citations) -> dict:
-    """Citations per year, the delegations citing most (the chair's procedural turns left out),
-    the filter choices and the totals, from one aggregate over the citations."""
-    groups = citations.values_list(
-        "statement__meeting__date",
-        "statement__delegation__name",
-        "statement__delegation__key",
-        "statement__delegation__kind",
-        "statement__role",
-        "statement__national_capacity",
-    ).annotate(n=Count("id"), statements=Count("statement", distinct=True))
-    per_year: dict[int, int] = {}
-    by_delegation: dict[tuple[str, str, str], int] = {}
-    total = statements = 0
-    for date, name, key, kind, role, national, n, statement_count in groups:
-        total += n
-        # Each statement falls in one group (one meeting date, delegation and role), so the
-        # groups' distinct-statement counts add up to the number of statements citing it.
-        statements += statement_count
-        if date:
-            per_year[date.year] = per_year.get(date.year, 0) + n
-        if key and not (role == "president" and not national):
-            by_delegation[(name, key, kind)] = by_delegation.get((name, key, kind), 0) + statement_count
-    top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:10]
-    return {
-        "per_year": [(str(y), n) for y, n in sorted(per_year.items())],
-        "top": [(name, key, kind, n) for (name, key, kind), n in top],
-        "countries": sorted({(name, key) for name, key, _kind in by_delegation}),
-        "citations": total,
-        "statements": statements,
-    }
 
 
 def _delegation_url(key: str, kind: str) -> str:

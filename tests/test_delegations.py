@@ -425,3 +425,49 @@ def test_china_by_date_and_states_that_no_longer_exist() -> None:
     assert [k for k, _ in SUCCESSORS["sun"]] == ["rus"] and delegation_by_key("sun") != delegation_by_key("rus")
     assert [k for k, _ in SUCCESSORS["csk"]] == ["cze", "svk"]
     assert all(delegation_by_key(k) for successors in SUCCESSORS.values() for k, _ in successors)
+
+
+# --------------------------------------------------------------------------- the key a reader hands on
+
+
+def test_a_delegation_name_resolves_back_to_its_key() -> None:
+    """Every reader stores a resolved delegation by its table name, so the name alone says which
+    delegation it is: that is why ``delegation_key`` stays out of a statement's dict (golden files,
+    the meeting checksum) — a change of key is always a change of name."""
+    from archive.parsing.roles import SECRETARIAT, SECRETARIAT_KEY
+
+    for info in all_delegations():
+        back = resolve_delegation(info.name)
+        assert back is not None and back.key == info.key, info
+    assert resolve_delegation(SECRETARIAT).key == SECRETARIAT_KEY
+
+
+def _reader_keys(meetings) -> list[tuple[str | None, str | None, str]]:
+    return [(s.delegation, s.delegation_key, s.role) for m in meetings for s in m.statements]
+
+
+def test_every_reader_hands_on_the_key_it_resolved() -> None:
+    """The record, corpus and single-statement readers each give a statement the key of the
+    delegation they resolved (None for a name outside the table), and a record its presidency's."""
+    import datetime as dt
+
+    from archive.parsing import parse_path
+
+    from .conftest import SAMPLE
+
+    record = parse_path(SAMPLE / "records" / "S_PV.8698_E.pdf")[0]
+    assert record.presidency == "Viet Nam" and record.presidency_key == "vnm"
+    corpus = parse_path(SAMPLE / "corpus-2020")
+    seeds = SHARED / "seeds" if (SHARED / "seeds").exists() else Path(__file__).parent / "fixtures" / "seeds"
+    statement = parse_path(seeds / "000_b358dbdd33e14572.txt", symbol="S/PV.8027", date=dt.date(2017, 8, 2))
+    assert statement[0].statements[0].delegation_key == "kaz"
+    for meetings in ([record], corpus, statement):
+        rows = _reader_keys(meetings)
+        assert rows
+        for name, key, role in rows:
+            info = resolve_delegation(name) if name else None
+            assert key == (info.key if info else None), (name, key, role)
+    keys = {key for _, key, _ in _reader_keys([record])}
+    assert {"vnm", "united-nations"} <= keys  # the chair (the presidency) and the Secretariat
+    seats = {m.delegation_key for m in record.members}
+    assert len(seats) == len(record.members) == 14 and None not in seats  # the President sits apart

@@ -201,7 +201,7 @@ def test_counts_agree_with_the_rows_when_a_run_dies_after_its_last_meeting(monke
     def die(summary):
         raise Killed
 
-    monkeypatch.setattr("archive.importing._refresh", die)
+    monkeypatch.setattr("archive.importing.runs._refresh", die)
     with pytest.raises(Killed):
         import_paths(SAMPLE_RECORDS)
     assert Meeting.objects.count() == 10
@@ -232,7 +232,7 @@ def test_reimport_of_a_changed_meeting_moves_its_counts(unsc_2020, tmp_path, mon
     corpus = corpus_of_meeting(unsc_2020, tmp_path, 8700)
     import_paths([str(corpus)])
     import_paths([str(PDF_8698)])
-    monkeypatch.setattr("archive.importing._refresh", lambda summary: None)  # only the meetings' own work
+    monkeypatch.setattr("archive.importing.runs._refresh", lambda summary: None)  # only the meetings' own work
     assert import_paths([str(PDF_8700)]).outcomes[0].action == "replaced"
     assert stored_counts() == counts_from_rows()
 
@@ -313,3 +313,44 @@ def test_a_delegation_cannot_be_deleted_from_under_its_speakers():
     with pytest.raises(ProtectedError):
         first.delete()
     assert Speaker.objects.filter(surname_key="smith").count() == 2
+
+
+def test_the_writer_stores_the_delegation_the_parser_resolved(monkeypatch):
+    """The writer takes the key the reader resolved; it does not resolve the name again."""
+    from .conftest import parsed
+
+    def again(name):
+        raise AssertionError(f"the writer resolved {name!r} again")
+
+    monkeypatch.setattr("archive.importing.identities.resolve_delegation", again)
+    summary = import_paths([str(PDF_8700), str(SAMPLE / "corpus-2020")])
+    assert summary.errors == []
+    meeting = Meeting.objects.get(slug="8700")
+    assert meeting.presidency.key == "vnm"
+    (record,) = parsed(PDF_8700)
+    stored = dict(meeting.statements.values_list("order", "delegation__key"))
+    assert stored == {s.order: s.delegation_key for s in record.statements}
+    assert Statement.objects.filter(meeting__source_kind="corpus", delegation__isnull=False).exists()
+
+
+def test_an_unknown_delegation_is_stored_by_its_name_and_a_key_outside_the_table_is_refused(tmp_path):
+    """No key (a delegation outside the table): the name as printed makes an 'unknown' delegation.
+    A key the table does not hold is refused, naming the file."""
+    import dataclasses
+
+    from archive.importing import Writer
+    from archive.parsing import ParseError
+
+    from .conftest import parsed
+
+    (record,) = parsed(PDF_8700)
+    first = record.statements[1]
+    unknown = dataclasses.replace(first, delegation="Atlantis", delegation_key=None)
+    Writer().write(dataclasses.replace(record, statements=(unknown,)))
+    row = Statement.objects.get(meeting__slug="8700", order=first.order)
+    assert (row.delegation.key, row.delegation.kind, row.delegation.name) == ("x-atlantis", "unknown", "Atlantis")
+
+    wrong = dataclasses.replace(first, delegation="Atlantis", delegation_key="atlantis")
+    with pytest.raises(ParseError, match=r"S_PV.8700_E.pdf.*'atlantis'"):
+        Writer().write(dataclasses.replace(record, number=99999, symbol="S/PV.99999", statements=(wrong,)))
+    assert not Meeting.objects.filter(symbol="S/PV.99999").exists()

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Citation, Delegation, Meeting, Resolution, Speaker, Statement
+from archive.paging import CitingStatementIds
 from archive.search import query as ql
 from archive.search.matching import MissingIndex, matching_ids
-from archive.views import CitingStatementIds
 
 from .views import plain
 

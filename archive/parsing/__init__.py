@@ -18,7 +18,9 @@ from pathlib import Path
 
 from archive.citations import find_citations
 
+from .builder import RecordBuilder
 from .corpus import is_corpus_dir, parse_corpus
+from .cover import MEETING_NO_RE, SYMBOL_RE, Cover, parse_cover
 from .labels import match_label
 from .limits import MAX_TEXT_BYTES, check_file_size, check_statement_length
 from .lines import Line
@@ -33,8 +35,10 @@ from .model import (
     Vote,
 )
 from .pdf import read_pdf
-from .record import MEETING_NO_RE, SYMBOL_RE, RecordBuilder, build_meeting, parse_cover, text_lines
-from .roles import delegation_role, office_role
+from .pdftotext import text_lines
+from .record import build_meeting
+from .roles import SECRETARIAT_KEY, delegation_role, office_role
+from .statements import labelled_statement
 from .textfix import Vocabulary, drop_control, join_lines
 
 __all__ = [
@@ -154,8 +158,6 @@ def parse_statement_text(
             line=lines[0][0],
         )
     body = [Line(text=t, number=n, page=1) for n, t in lines]
-    from .record import Cover  # local: Cover is a record detail
-
     builder = RecordBuilder(body, Cover(), path=path, starts_with_label=True)
     builder.build()
     if len(builder.turns) != 1:
@@ -170,10 +172,12 @@ def parse_statement_text(
 
     info = resolve_delegation(label.delegation) if label.delegation else None
     delegation = info.name if info else label.delegation
+    key = info.key if info else None
     speaker = label.name
     by_office = office_role(label.office)
     if by_office is not None:
         role, delegation = by_office[0], by_office[1] or delegation
+        key = SECRETARIAT_KEY if by_office[1] else key
         speaker = speaker or (label.office if role == "secretariat" else None)
     elif info is not None:
         role = delegation_role(info)
@@ -181,16 +185,15 @@ def parse_statement_text(
         role = "invitee"
     else:
         role = "other"
-    statement = ParsedStatement(
-        order=order,
-        speaker_label=label.printed,
+    statement = labelled_statement(
+        order,
+        label,
         speaker=speaker,
         delegation=delegation,
+        delegation_key=key,
         role=role,
-        language=label.language,
         paragraphs=paragraphs,
         line=turn.line,
-        on_behalf_of=label.on_behalf_of,
     )
     number = None
     if symbol:

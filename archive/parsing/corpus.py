@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .cover import MONTHS
 from .delegations import resolve_delegation
 from .labels import match_label, squash
 from .limits import (
@@ -28,8 +29,8 @@ from .limits import (
     refuse_link,
 )
 from .model import ParsedMeeting, ParsedStatement, ParseError
-from .record import MONTHS, find_adoptions
 from .roles import delegation_role
+from .statements import find_adoptions
 from .textfix import drop_control
 
 # Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
@@ -227,6 +228,7 @@ def _statement(order: int, row: dict[str, Any], text: str, *, path: str, line: i
         speaker_label=label_printed,
         speaker=speaker,
         delegation=delegation,
+        delegation_key=info.key if info else None,
         role=role,
         language=language,
         paragraphs=paragraphs,

@@ -58,6 +58,10 @@ class ParsedStatement:
     on_behalf_of: str | None = None
     citations: tuple[Any, ...] = ()
     ocr_confidence: float | None = None  # a scan read by OCR: mean word confidence, 0 – 100
+    # The key of the delegation the reader resolved ("kaz"), which the writer stores; None when the
+    # name is not in the table. Left out of statement_dict: a resolved delegation is named by its
+    # table name, which resolves back to this key, so the name already says it.
+    delegation_key: str | None = None
 
     @property
     def text(self) -> str:
@@ -106,6 +110,7 @@ class Adoption:
 class MemberSeat:
     delegation: str  # as printed on the cover page
     representative: str  # "Mr. Pecsteen de Buytswerve"
+    delegation_key: str | None = None  # as the record resolved it (out of as_dict, as a statement's)
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,8 @@ class ParsedMeeting:
     place: str | None = None
     council_year: str | None = None  # "Seventy-fifth year"
     president: str | None = None
-    presidency: str | None = None  # the presidency's country, as printed
+    presidency: str | None = None  # the presidency's country (its table name when resolved)
+    presidency_key: str | None = None  # its key, as the reader resolved it (out of as_dict, as delegation_key)
     members: tuple[MemberSeat, ...] = ()
     agenda: tuple[AgendaItem, ...] = ()
     stage_directions: tuple[StageDirection, ...] = ()

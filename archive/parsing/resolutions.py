@@ -17,8 +17,8 @@ from pathlib import Path
 from archive.citations import Citation, find_citations
 
 from .corpus import decode_speech
+from .cover import MONTHS
 from .model import ParseError
-from .record import MONTHS
 
 FILENAME_RE = re.compile(r"S-RES-(\d+)\((\d{4})\)", re.I)
 TITLE_RE = re.compile(r"^\s*Resolution\s+(\d+)\s*(?:\([A-Z]\)\s*)?\((\d{4})\)", re.M)
@@ -59,7 +59,9 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return None
 
 
-def parse_resolution_text(text: str, *, path: str = "<text>", number: int | None = None, year: int | None = None) -> ParsedResolution:
+def parse_resolution_text(
+    text: str, *, path: str = "<text>", number: int | None = None, year: int | None = None
+) -> ParsedResolution:
     head = text[:3000]
     warnings: list[str] = []
     title = TITLE_RE.search(head)
@@ -113,4 +115,3 @@ def parse_resolution_file(path: str | Path) -> ParsedResolution:
     return parse_resolution_text(
         text, path=str(p), number=int(m.group(1)) if m else None, year=int(m.group(2)) if m else None
     )
-

@@ -11,6 +11,7 @@ from .delegations import DelegationInfo
 PRESIDING_OFFICES = ("The President", "The Acting President")
 SECRETARIAT_OFFICES = ("The Secretary-General", "The Deputy Secretary-General")
 SECRETARIAT = "United Nations"
+SECRETARIAT_KEY = "united-nations"  # the table's key for SECRETARIAT (tests/test_delegations.py)
 
 
 def office_role(office: str | None) -> tuple[str, str | None] | None:

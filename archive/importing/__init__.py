@@ -1,0 +1,70 @@
+"""The one service that writes parsed meetings into the database.
+
+Each meeting is written in its own transaction: a meeting is stored whole or not at all.
+Re-importing replaces a meeting in place (statement numbers, and so statement URLs, stay), and
+an unchanged meeting is left untouched. One meeting reached through several sources (its PDF,
+its pdftotext text, the research corpus) is stored once, from the best source:
+PDF > text > corpus > single statement.
+
+| module | owns |
+| --- | --- |
+| ``runs`` | ``import_paths``: a run over paths, its ImportRun, the import lock, the counts checked at the end |
+| ``sources`` | paths, folders and globs expanded to sources (records before corpora), parsed; ``reader_of`` |
+| ``meetings`` | ``Writer``: one meeting's transaction (row, seats, statements, citations, adoptions, counts) |
+| ``identities`` | delegations and speakers resolved at write time (``surname_key``, ``fold``) |
+| ``quality`` | data-quality flags and hand corrections (``flag_statements``, ``correct_meeting``) |
+| ``resolutions`` | resolution texts and ``relink_citations`` |
+
+Every public name is importable from ``archive.importing``.
+"""
+
+from .identities import HONORIFIC_WORDS, Identities, fold, surname_key
+from .meetings import (
+    PARSER_VERSION,
+    STATEMENT_WRITES_LOCK,
+    MeetingOutcome,
+    Touched,
+    Writer,
+    hold_statement_writes,
+    meeting_checksum,
+    settled_statement_id,
+)
+from .quality import OCR_CONFIDENCE_FLOOR, apply_corrections, correct_meeting, flag_statements
+from .resolutions import ResolutionSummary, import_resolutions, relink_citations, resolution_files
+from .runs import IMPORT_LOCK, IMPORT_LOCK_HOLDER, ImportSummary, import_lock, import_paths
+from .sources import READERS, RECORD_SUFFIXES, Source, expand, parse_sources, reader_of, resolved
+
+__all__ = [
+    "HONORIFIC_WORDS",
+    "IMPORT_LOCK",
+    "IMPORT_LOCK_HOLDER",
+    "OCR_CONFIDENCE_FLOOR",
+    "PARSER_VERSION",
+    "READERS",
+    "RECORD_SUFFIXES",
+    "STATEMENT_WRITES_LOCK",
+    "Identities",
+    "ImportSummary",
+    "MeetingOutcome",
+    "ResolutionSummary",
+    "Source",
+    "Touched",
+    "Writer",
+    "apply_corrections",
+    "correct_meeting",
+    "expand",
+    "flag_statements",
+    "fold",
+    "hold_statement_writes",
+    "import_lock",
+    "import_paths",
+    "import_resolutions",
+    "meeting_checksum",
+    "parse_sources",
+    "reader_of",
+    "relink_citations",
+    "resolution_files",
+    "resolved",
+    "settled_statement_id",
+    "surname_key",
+]

@@ -1,0 +1,230 @@
+"""Statements of a record: each turn's speaker, delegation and role (the President, the
+Secretariat, members, invitees, a speaker given the floor or invited under rule 39), and the
+resolutions adopted in the meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from .builder import RecordBuilder, Turn
+from .cover import Cover
+from .delegations import DelegationInfo, resolve_delegation, resolve_delegation_on, resolve_misread_delegation
+from .labels import squash
+from .model import Adoption, ParsedStatement, SpeakerLabel, Vote
+from .roles import SECRETARIAT, SECRETARIAT_KEY, delegation_role, office_role
+from .textfix import Vocabulary, join_lines
+
+NATIONAL_CAPACITY_RE = re.compile(
+    r"\bin my (?:national )?capacity as (?:the )?representative of (?:the )?([^.,;:]+?)\s*[.,;:]",
+    re.I,
+)
+FLOOR_RE = re.compile(
+    r"\b(?:give|now give|call on|invite)\s+(?:the floor to\s+)?(?:the\s+)?(?:Permanent\s+)?"
+    r"(?:representative|observer|Head of (?:the )?Delegation|delegation)\s+of\s+(?:the\s+)?([^.,;:]+?)\s*[.;:]",
+    re.I,
+)
+ADOPTED_AS_RE = re.compile(
+    r"(?:draft resolution|it|text)[^.]{0,80}?\b(?:has\s+(?:therefore\s+)?been|is|was)\s+adopted\s+"
+    r"(unanimously\s+|without a vote\s+|by consensus\s+)?as\s+resolution\s+(\d{1,4})\s*\((\d{4})\)",
+    re.I | re.S,
+)
+PERSON_RE = re.compile(
+    r"(?:(?:His|Her) Excellency\s+)?((?:Mr|Mrs|Ms|Dr)\.\s+[^,;]+?|(?:Sir|Dame|Lord|Lady)\s+[^,;]+?),\s*([^;]+?)(?=;|,?\s+and\s+(?:His|Her|Mr|Mrs|Ms|Dr)\b|$)"
+)
+UN_OFFICE_RE = re.compile(
+    r"Secretary-General|Secretary\s*General|United Nations|Under-Secretary|Assistant Secretary"
+    r"|High Commissioner|Emergency Relief|UN[A-Z]{2,}|Special (?:Envoy|Representative|Coordinator|Adviser)"
+    r"|Executive Director of UN|Peacebuilding Support|Peace Operations|Political and Peacebuilding"
+)
+
+
+def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote]) -> tuple[Adoption, ...]:
+    """Resolutions adopted in the meeting, each with the show of hands just before it."""
+    found = []
+    for statement in statements:
+        if statement.role != "president":
+            continue
+        for m in ADOPTED_AS_RE.finditer(statement.text):
+            before = [v for v in votes if v.position < statement.order]
+            vote = before[-1] if before and before[-1].position == statement.order - 1 else None
+            unanimous = bool(m.group(1) and "unanimously" in m.group(1).lower())
+            found.append(
+                Adoption(
+                    number=int(m.group(2)),
+                    year=int(m.group(3)),
+                    order=statement.order,
+                    text=squash(m.group(0)),
+                    vote=vote,
+                    unanimous=unanimous,
+                )
+            )
+    return tuple(found)
+
+
+def misread_delegation(name: str) -> str:
+    info = resolve_misread_delegation(name)
+    return info.name if info else name
+
+
+def canonical_name(name: str, date: dt.date | None = None) -> str:
+    info = resolve_delegation_on(name, date)
+    return info.name if info else name
+
+
+def country_key(name: str, date: dt.date | None = None) -> str:
+    info = resolve_delegation_on(name, date)
+    return info.key if info else squash(name).lower()
+
+
+def _floor_given_to(previous: ParsedStatement | None, date: dt.date | None):  # -> DelegationInfo | None
+    """The delegation the President just gave the floor to ("... to the observer of the
+    European Union."), for a speaker whose label names no delegation."""
+    if previous is None or previous.role != "president" or not previous.paragraphs:
+        return None
+    matches = list(FLOOR_RE.finditer(previous.paragraphs[-1]))
+    if not matches:
+        return None
+    return resolve_delegation_on(matches[-1].group(1), date)
+
+
+def _office_organisation(office: str):  # -> DelegationInfo | None
+    """The organisation an office belongs to: "Permanent Observer of the International
+    Committee of the Red Cross to the United Nations" -> ICRC; "Head of Delegation of the
+    European Union to the United Nations" -> EU."""
+    office = re.sub(r"\s+to the United Nations(?: in [A-Z][a-z]+)?$", "", office)
+    parts = office.split(" of ")
+    for k in range(1, len(parts)):
+        info = resolve_delegation(" of ".join(parts[k:]))
+        if info is not None:
+            return info
+    return None
+
+
+def rule_39_invitations(builder: RecordBuilder, vocabulary: Vocabulary) -> dict[str, str]:
+    """Name key -> office, from the President's rule 39 invitations ("I invite Mr. Mohamed Ibn
+    Chambas, Special Representative of the Secretary-General ..., to participate in this
+    meeting"; "I also invite the following to participate in the meeting: His Excellency
+    Mr. Olof Skoog, Head of Delegation of the European Union ..., and Mr. Robert Mardini, ...")."""
+    offices: dict[str, str] = {}
+    for turn in builder.turns:
+        if turn.label.office != "The President":
+            continue
+        for paragraph in turn.paragraphs:
+            text = join_lines(paragraph, vocabulary)
+            if not re.search(r"\brule\s+39\b", text):
+                continue
+            segment = re.split(r"\brule\s+39\b", text, maxsplit=1)[1]
+            segment = re.sub(r"^.*?\binvite\b\s*", "", segment, flags=re.S)
+            segment = re.sub(
+                r"^(?:also\s+)?the following(?:\s+briefers)?\s+to participate in (?:this|the) meeting\s*:\s*",
+                "",
+                segment,
+            )
+            segment = re.sub(r",?\s*to participate in (?:this|the) meeting.*$", "", segment, flags=re.S)
+            segment = re.sub(r"\.\s*$", "", segment)
+            for person in PERSON_RE.finditer(segment):
+                name = squash(person.group(1))
+                office = squash(person.group(2)).rstrip(",. ")
+                words = name.split()
+                offices[words[-1].lower()] = office
+                offices[" ".join(words[-2:]).lower()] = office
+    return offices
+
+
+def statement_of_turn(
+    order: int,
+    turn: Turn,
+    paragraphs: tuple[str, ...],
+    cover: Cover,
+    presidency: DelegationInfo | None,
+    members: set[str],
+    invited: dict[str, str],
+    previous: ParsedStatement | None = None,
+) -> ParsedStatement:
+    """``presidency``: the presidency resolved (None: not in the table, then the cover's name)."""
+    label = turn.label
+    speaker = label.name
+    delegation: str | None = None
+    key: str | None = None
+    national = False
+    by_office = office_role(label.office)
+    if by_office is not None and by_office[0] == "president":
+        role = "president"
+        speaker = cover.president
+        delegation, key = (presidency.name, presidency.key) if presidency else (cover.presidency, None)
+        text = " ".join(paragraphs)
+        cap = NATIONAL_CAPACITY_RE.search(text)
+        if cap:
+            national = True
+            own = resolve_delegation_on(cap.group(1).strip(), cover.date) if resolve_delegation(cap.group(1)) else None
+            if own is not None:
+                delegation, key = own.name, own.key
+    elif by_office is not None:
+        role, delegation = by_office
+        key = SECRETARIAT_KEY
+        speaker = speaker or label.office
+    elif label.delegation:
+        info = resolve_delegation_on(label.delegation, cover.date)
+        delegation = info.name if info else label.delegation
+        key = info.key if info else None
+        role = delegation_role(info, members) if info else "invitee"
+    else:
+        surname = (speaker or "").split()[-1].lower() if speaker else ""
+        two = " ".join((speaker or "").split()[-2:]).lower()
+        office = invited.get(two) or invited.get(surname)
+        floor = _floor_given_to(previous, cover.date)
+        org = _office_organisation(office) if office else None
+        if floor is not None:
+            delegation, key = floor.name, floor.key
+            role = "member" if floor.key in members else delegation_role(floor)
+        elif org is not None and org.kind != "secretariat":
+            role, delegation, key = "invitee", org.name, org.key
+        elif office and UN_OFFICE_RE.search(office):
+            role, delegation, key = "secretariat", SECRETARIAT, SECRETARIAT_KEY
+        else:
+            role = "other"
+    return labelled_statement(
+        order,
+        label,
+        speaker=speaker,
+        delegation=delegation,
+        delegation_key=key,
+        role=role,
+        paragraphs=paragraphs,
+        line=turn.line,
+        page=turn.page,
+        national_capacity=national,
+        ocr_confidence=turn.confidence,
+    )
+
+
+def labelled_statement(
+    order: int,
+    label: SpeakerLabel,
+    *,
+    speaker: str | None,
+    delegation: str | None,
+    delegation_key: str | None,
+    role: str,
+    paragraphs: tuple[str, ...],
+    line: int,
+    **more,
+) -> ParsedStatement:
+    """A statement under its printed label (label, language, on whose behalf as printed), with
+    the speaker, delegation (and its key) and role a reader resolved; ``more``: page, OCR
+    confidence, ..."""
+    return ParsedStatement(
+        order=order,
+        speaker_label=label.printed,
+        speaker=speaker,
+        delegation=delegation,
+        delegation_key=delegation_key,
+        role=role,
+        language=label.language,
+        paragraphs=paragraphs,
+        line=line,
+        on_behalf_of=label.on_behalf_of,
+        **more,
+    )
