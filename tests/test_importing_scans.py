@@ -23,6 +23,12 @@ def test_a_scanned_1950_record_is_stored_with_its_reader_and_confidence(capsys):
     assert "S/PV.492: created from OCR of its page images (mean word confidence" in out
     meeting = Meeting.objects.get(slug="492")
     assert meeting.read_by_ocr and str(meeting.date) == "1950-08-29"
+    # and how many statements each page gave, from the first statement's page to the last's
+    report = next(line for line in out.splitlines() if "S/PV.492: created" in line)
+    per_page = dict(part.split(": ") for part in report.split("statements starting per page: ")[1].split(", "))
+    pages = meeting.statements.values_list("source_page", flat=True)
+    assert sum(map(int, per_page.values())) == meeting.statements.count()
+    assert list(per_page) == [f"p. {p}" for p in range(min(pages), max(pages) + 1)]
     assert meeting.presidency.name == "Union of Soviet Socialist Republics"
     statements = list(meeting.statements.select_related("delegation").order_by("order"))
     assert [s.delegation.name for s in statements[:4]] == [

@@ -4,6 +4,7 @@ better source of a meeting comes first), each parsed; and how a meeting's file w
 from __future__ import annotations
 
 import glob
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,25 @@ READERS = {
 
 def reader_of(parsed: ParsedMeeting) -> str:
     """How a meeting's file was read, for the import report: "OCR of its page images (mean word
-    confidence 88)" for a scan, else its text's kind ("the PDF's text layer")."""
+    confidence 88)" for a scan, else its text's kind ("the PDF's text layer"); then how many
+    statements start on each page, so a page that gave none stands out."""
     if parsed.reader == "ocr":
         scores = [s.ocr_confidence for s in parsed.statements if s.ocr_confidence is not None]
         mean = f" (mean word confidence {sum(scores) / len(scores):.0f})" if scores else ""
-        return f"OCR of its page images{mean}"
-    return READERS.get(parsed.source_kind, parsed.source_kind)
+        read = f"OCR of its page images{mean}"
+    else:
+        read = READERS.get(parsed.source_kind, parsed.source_kind)
+    per_page = statements_per_page(parsed)
+    return f"{read}; statements starting per page: {per_page}" if per_page else read
+
+
+def statements_per_page(parsed: ParsedMeeting) -> str:
+    """ "p. 2: 3, p. 3: 0, p. 4: 5" over the pages from the first statement's to the last's."""
+    pages = [s.page for s in parsed.statements if s.page is not None]
+    if not pages:
+        return ""
+    counts = Counter(pages)
+    return ", ".join(f"p. {page}: {counts[page]}" for page in range(min(pages), max(pages) + 1))
 
 
 @dataclass(frozen=True)
