@@ -300,8 +300,17 @@ class StatementAliasAdmin(admin.ModelAdmin):
 class ImportRunAdmin(admin.ModelAdmin):
     """Every import run, as recorded by the import service (read only)."""
 
-    list_display = ("started_at", "command", "meetings_created", "meetings_replaced", "meetings_unchanged",
-                    "meetings_skipped", "statements", "error_count", "dry_run")
+    list_display = (
+        "started_at",
+        "command",
+        "meetings_created",
+        "meetings_replaced",
+        "meetings_unchanged",
+        "meetings_skipped",
+        "statements",
+        "error_count",
+        "dry_run",
+    )
     list_filter = ("command", "dry_run")
     date_hierarchy = "started_at"
 
@@ -329,8 +338,11 @@ class StatementFlagAdmin(admin.ModelAdmin):
     @admin.display(description="Correct")
     def correct(self, obj: StatementFlag) -> str:
         query = urlencode(
-            {"meeting_slug": obj.statement.meeting.slug, "order": obj.statement.order,
-             "speaker_label": obj.statement.speaker_label}
+            {
+                "meeting_slug": obj.statement.meeting.slug,
+                "order": obj.statement.order,
+                "speaker_label": obj.statement.speaker_label,
+            }
         )
         return format_html('<a href="{}?{}">Correct by hand</a>', reverse("admin:archive_correction_add"), query)
 

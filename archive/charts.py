@@ -29,8 +29,21 @@ def column_chart(points: Sequence[tuple[str, int]], *, title: str, unit: str = "
         y = height - pad - h
         cx = x + bar / 2
         rows.append(
-            (f"{x:.1f}", f"{y:.1f}", f"{bar:.1f}", f"{h:.1f}", label, value, unit,
-             f"{cx:.1f}", height - pad + 14, label, f"{cx:.1f}", f"{y - 4:.1f}", value)
+            (
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{bar:.1f}",
+                f"{h:.1f}",
+                label,
+                value,
+                unit,
+                f"{cx:.1f}",
+                height - pad + 14,
+                label,
+                f"{cx:.1f}",
+                f"{y - 4:.1f}",
+                value,
+            )
         )
     bars = format_html_join(
         "",
@@ -43,7 +56,15 @@ def column_chart(points: Sequence[tuple[str, int]], *, title: str, unit: str = "
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
-        width, height, key, key, key, title, key, desc, bars,
+        width,
+        height,
+        key,
+        key,
+        key,
+        title,
+        key,
+        desc,
+        bars,
     )
 
 
@@ -61,8 +82,19 @@ def bar_list(rows: Sequence[tuple[str, str, int]], *, title: str) -> SafeString:
         '<rect x="{}" y="{}" width="{}" height="16" class="bar"><title>{}: {}</title></rect>'
         '<text x="{}" y="{}" class="value">{}</text></g>',
         (
-            (url, i * line + 16, label, label_w, i * line + 4, f"{(width - label_w - 50) * value / top:.1f}",
-             label, value, f"{label_w + (width - label_w - 50) * value / top + 6:.1f}", i * line + 16, value)
+            (
+                url,
+                i * line + 16,
+                label,
+                label_w,
+                i * line + 4,
+                f"{(width - label_w - 50) * value / top:.1f}",
+                label,
+                value,
+                f"{label_w + (width - label_w - 50) * value / top + 6:.1f}",
+                i * line + 16,
+                value,
+            )
             for i, (label, url, value) in enumerate(rows)
         ),
     )
@@ -70,5 +102,13 @@ def bar_list(rows: Sequence[tuple[str, str, int]], *, title: str) -> SafeString:
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="group" aria-labelledby="{}-t" aria-describedby="{}-d">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
-        width, len(rows) * line + 4, key, key, key, title, key, desc, items,
+        width,
+        len(rows) * line + 4,
+        key,
+        key,
+        key,
+        title,
+        key,
+        desc,
+        items,
     )

@@ -56,7 +56,7 @@ def _primary() -> dict:
 
 
 def _search() -> dict:
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_backend
 
     backend = get_backend()
     if not backend.has_index():

@@ -75,9 +75,7 @@ class Speaker(models.Model):
     surname_key = models.CharField(max_length=120, db_index=True)
     # PROTECT: a delegation cannot be deleted from under its speakers (left without one, two of them
     # with one surname would be one person twice); move them first.
-    delegation = models.ForeignKey(
-        Delegation, null=True, blank=True, on_delete=models.PROTECT, related_name="speakers"
-    )
+    delegation = models.ForeignKey(Delegation, null=True, blank=True, on_delete=models.PROTECT, related_name="speakers")
     statement_count = models.PositiveIntegerField(default=0, help_text="Refreshed after each import")
 
     objects = SpeakerQuerySet.as_manager()

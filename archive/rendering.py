@@ -22,6 +22,7 @@ class Citation(Protocol):
     year_conflict: bool
     resolution_id: int | None
 
+
 SENTENCE_END = re.compile(r"[.!?;][”\"’)]*\s")
 
 
@@ -112,10 +113,14 @@ def membership_rows(rows: list[tuple], years: list[int]) -> SafeString:
     """
     out = []
     for delegation, cells in rows:
-        member_code = '<abbr title="permanent member">P</abbr> ' if delegation.permanent_member else (
-            '<abbr title="elected member">E</abbr> '
+        member_code = (
+            '<abbr title="permanent member">P</abbr> '
+            if delegation.permanent_member
+            else ('<abbr title="elected member">E</abbr> ')
         )
-        parts = [f'<tr><th scope="row"><a href="{escape(delegation.get_absolute_url())}">{escape(delegation.name)}</a></th>']
+        parts = [
+            f'<tr><th scope="row"><a href="{escape(delegation.get_absolute_url())}">{escape(delegation.name)}</a></th>'
+        ]
         total = 0
         for year in years:
             cell = cells.get(year)

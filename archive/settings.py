@@ -151,9 +151,7 @@ STORAGES = {
 }
 
 # Fetching new records (archive/fetching.py, docs/fetching.md). {symbol} is url-quoted (S%2FPV.8698).
-RECORD_PDF_URL = os.environ.get(
-    "RECORD_PDF_URL", "https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf"
-)
+RECORD_PDF_URL = os.environ.get("RECORD_PDF_URL", "https://documents.un.org/api/symbol/access?s={symbol}&l=en&t=pdf")
 FETCH_USER_AGENT = os.environ.get(
     "FETCH_USER_AGENT", "CouncilArchive/1.0 (research archive of Security Council records; fetches public S/PV PDFs)"
 )
@@ -181,9 +179,7 @@ HAYSTACK_CONNECTIONS = {
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False  # no extra match-all search per query
 
 # The official document for a symbol (the UN's Official Document System).
-OFFICIAL_DOCUMENT_URL = os.environ.get(
-    "OFFICIAL_DOCUMENT_URL", "https://docs.un.org/en/{symbol}"
-)
+OFFICIAL_DOCUMENT_URL = os.environ.get("OFFICIAL_DOCUMENT_URL", "https://docs.un.org/en/{symbol}")
 
 # Where the site is served: makes links absolute in exported files and e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -60,8 +60,13 @@ def child_index(folder: Path, engine: str) -> dict:
     started, cpu = time.perf_counter(), time.process_time()
     count = upkeep.rebuild()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {"count": count, "seconds": seconds, "cpu": cpu, "size": folder_size(get_backend().index_path),
-            "peak_mb": peak_mb()[1]}
+    return {
+        "count": count,
+        "seconds": seconds,
+        "cpu": cpu,
+        "size": folder_size(get_backend().index_path),
+        "peak_mb": peak_mb()[1],
+    }
 
 
 def timing_engine_calls(backend, spent: list[float]) -> None:
@@ -105,8 +110,15 @@ def child_query(folder: Path, engine: str, n: int) -> dict:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         kinds.append(KINDS[i % 4] if i < 4 * len(PHRASES) else "mixed")
     current, peak = peak_mb()
-    return {"times": times, "kinds": kinds, "engine": engine, "cpu": cpu, "rss_mb": current, "peak_mb": peak,
-            "size": folder_size(get_backend().index_path)}
+    return {
+        "times": times,
+        "kinds": kinds,
+        "engine": engine,
+        "cpu": cpu,
+        "rss_mb": current,
+        "peak_mb": peak,
+        "size": folder_size(get_backend().index_path),
+    }
 
 
 def child_paired(folder: Path, n: int) -> dict:
@@ -123,7 +135,8 @@ def child_paired(folder: Path, n: int) -> dict:
         url = "/search/?" + urlencode({"q": q, "sort": sort, "page": page})
         for engine in engines if i % 2 else reversed(engines):
             settings.HAYSTACK_CONNECTIONS["default"].update(
-                ENGINE=settings.SEARCH_ENGINES[engine], PATH=str(folder / "search_index" / engine))
+                ENGINE=settings.SEARCH_ENGINES[engine], PATH=str(folder / "search_index" / engine)
+            )
             connections.reload("default")
             if i == 0:
                 client.get(url)  # warm up this engine's searcher
@@ -146,10 +159,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg", help="PostgreSQL URL for the comparison (a scratch table is made and dropped)")
     parser.add_argument("--no-sql", action="store_true", help="skip the FTS5 and PostgreSQL comparisons")
     parser.add_argument("--reuse-index", action="store_true", help="query the kept indexes without rebuilding")
-    parser.add_argument("--skip-whoosh", action="store_true",
-                        help="do not build a Whoosh index (query a kept one if there is one)")
-    parser.add_argument("--paired", action="store_true",
-                        help="also time the engines query by query in turn, in one process (fair ratios under load)")
+    parser.add_argument(
+        "--skip-whoosh", action="store_true", help="do not build a Whoosh index (query a kept one if there is one)"
+    )
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="also time the engines query by query in turn, in one process (fair ratios under load)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("PHASE", "ENGINE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     folder = Path(args.keep).resolve()
@@ -170,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     from bench.synthetic import ensure_archive
 
     total = ensure_archive(args.statements)
-    print(f"{total} statements in {folder}; load {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} "
-          f"{os.getloadavg()[2]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"{total} statements in {folder}; load {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} "
+        f"{os.getloadavg()[2]:.1f} on {os.cpu_count()} CPUs"
+    )
 
     views: dict[str, dict] = {}
     for engine in ENGINES:
@@ -179,35 +198,45 @@ def main(argv: list[str] | None = None) -> int:
         skip = engine == "whoosh" and args.skip_whoosh
         if not skip and not (args.reuse_index and index_dir.exists()):
             built = run_child("--keep", str(folder), "--child", "index", engine)
-            print(f"{engine:8} indexing: {built['count']} statements in {built['seconds']:.1f} s = "
-                  f"{built['count'] / built['seconds']:.0f} statements/s ({built['count'] / built['cpu']:.0f} per "
-                  f"CPU-second of the process); index {built['size'] / 2**20:.1f} MB; "
-                  f"peak memory of the indexing process {built['peak_mb']:.0f} MB")
+            print(
+                f"{engine:8} indexing: {built['count']} statements in {built['seconds']:.1f} s = "
+                f"{built['count'] / built['seconds']:.0f} statements/s ({built['count'] / built['cpu']:.0f} per "
+                f"CPU-second of the process); index {built['size'] / 2**20:.1f} MB; "
+                f"peak memory of the indexing process {built['peak_mb']:.0f} MB"
+            )
         result = run_child("--keep", str(folder), "--queries", str(args.queries), "--child", "query", engine)
         if result.get("missing"):
             print(f"{engine:8} not measured: no index (built without --skip-whoosh, or kept from an earlier run)")
             continue
         views[engine] = result
         p50, p95 = percentiles(result["times"])
-        print(f"{engine:8} through the view, {len(result['times'])} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-              f"max {max(result['times']):.0f} ms; query process {result['rss_mb']:.0f} MB resident "
-              f"(peak {result['peak_mb']:.0f} MB); index {result['size'] / 2**20:.1f} MB")
+        print(
+            f"{engine:8} through the view, {len(result['times'])} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+            f"max {max(result['times']):.0f} ms; query process {result['rss_mb']:.0f} MB resident "
+            f"(peak {result['peak_mb']:.0f} MB); index {result['size'] / 2**20:.1f} MB"
+        )
         e50, e95 = percentiles(result["engine"])
         c50, c95 = percentiles(result["cpu"])
-        print(f"          of which the engine (backend.search: ids, count, facets): p50 {e50:.1f} ms, p95 {e95:.1f} ms;"
-              f" CPU time of the process per request (its latency on an idle core): p50 {c50:.1f} ms, p95 {c95:.1f} ms")
+        print(
+            f"          of which the engine (backend.search: ids, count, facets): p50 {e50:.1f} ms, p95 {e95:.1f} ms;"
+            f" CPU time of the process per request (its latency on an idle core): p50 {c50:.1f} ms, p95 {c95:.1f} ms"
+        )
         by_kind: dict[str, list[float]] = {}
         for kind, ms in zip(result["kinds"], result["times"], strict=True):
             by_kind.setdefault(kind, []).append(ms)
-        print("          " + "  ".join(f"{k} p50 {percentiles(v)[0]:.1f} / p95 {percentiles(v)[1]:.1f}"
-                                      for k, v in by_kind.items()))
+        print(
+            "          "
+            + "  ".join(f"{k} p50 {percentiles(v)[0]:.1f} / p95 {percentiles(v)[1]:.1f}" for k, v in by_kind.items())
+        )
     if args.paired and len(views) > 1:
         paired = run_child("--keep", str(folder), "--queries", str(args.queries), "--child", "paired", "-")
         t50, t95 = percentiles(paired["tantivy"])
         for engine, times in paired.items():
             a, b = percentiles(times)
-            print(f"{engine:8} paired with the other engine, query by query: p50 {a:.1f} ms (x{a / t50:.1f} tantivy), "
-                  f"p95 {b:.1f} ms (x{b / t95:.1f})")
+            print(
+                f"{engine:8} paired with the other engine, query by query: p50 {a:.1f} ms (x{a / t50:.1f} tantivy), "
+                f"p95 {b:.1f} ms (x{b / t95:.1f})"
+            )
     others: dict[str, list[float]] = {}
     if not args.no_sql:
         qs = queries(args.queries)

@@ -131,8 +131,16 @@ def child(task: str, fmt: str, folder: Path, database_url: str | None) -> dict:
         response.close()
         peak = peak_mb()
         seconds = time.perf_counter() - started
-    return {"task": task, "format": fmt, "rows": rows, "expected": expected, "mb": size / 1e6, "seconds": seconds,
-            "before_mb": before, "peak_mb": peak}
+    return {
+        "task": task,
+        "format": fmt,
+        "rows": rows,
+        "expected": expected,
+        "mb": size / 1e6,
+        "seconds": seconds,
+        "before_mb": before,
+        "peak_mb": peak,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,8 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         if result["rows"] != result["expected"]:
             raise SystemExit(f"{task} {fmt}: {result['rows']} rows written, {result['expected']} expected")
         worst = max(worst, result["peak_mb"])
-        print(f"{task:16} {fmt:6} {result['rows']:8d} {result['mb']:8.1f} {result['seconds']:8.1f} "
-              f"{result['before_mb']:9.1f}MB {result['peak_mb']:7.1f}MB")
+        print(
+            f"{task:16} {fmt:6} {result['rows']:8d} {result['mb']:8.1f} {result['seconds']:8.1f} "
+            f"{result['before_mb']:9.1f}MB {result['peak_mb']:7.1f}MB"
+        )
     print(f"highest peak: {worst:.1f} MB (target under {TARGET_MB} MB)")
     return 0 if worst < TARGET_MB else 1
 

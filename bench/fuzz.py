@@ -41,8 +41,9 @@ def run_target(name: str, inputs: int, random_seed: int) -> tuple[Counter, list[
     crashes: list[str] = []
 
     @seed(random_seed)
-    @settings(max_examples=inputs, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=inputs, deadline=None, database=None, derandomize=False, suppress_health_check=list(HealthCheck)
+    )
     @given(strategy())
     def run(text: str) -> None:
         counts["inputs"] += 1

@@ -123,12 +123,16 @@ def attack(base: str, clients: int = 4) -> bool:
     done.set()
     watcher.join()
     slowest = max(t for t, _ in searches)
-    print(f"attack: {clients} searches of {len(MISSPELT.split())} misspelt words at once: "
-          + ", ".join(f"{t:.2f} s (HTTP {status})" for t, status in sorted(searches))
-          + f"; home page meanwhile: {len(home)} requests, max {max(home):.2f} s, median {statistics.median(home):.3f} s")
+    print(
+        f"attack: {clients} searches of {len(MISSPELT.split())} misspelt words at once: "
+        + ", ".join(f"{t:.2f} s (HTTP {status})" for t, status in sorted(searches))
+        + f"; home page meanwhile: {len(home)} requests, max {max(home):.2f} s, median {statistics.median(home):.3f} s"
+    )
     met = slowest <= ATTACK_TARGET_S and max(home) < ATTACK_TARGET_S and all(status == 200 for _, status in searches)
-    print(f"attack targets (each search <= {ATTACK_TARGET_S:.0f} s, home page < {ATTACK_TARGET_S:.0f} s): "
-          f"{'met' if met else 'NOT met'}")
+    print(
+        f"attack targets (each search <= {ATTACK_TARGET_S:.0f} s, home page < {ATTACK_TARGET_S:.0f} s): "
+        f"{'met' if met else 'NOT met'}"
+    )
     return met
 
 
@@ -185,8 +189,13 @@ def set_up(reuse: bool) -> None:
         call_command("flush", interactive=False, verbosity=0)
         call_command("import_records", str(SHARED / "unsc-2020"), verbosity=0)
         try:  # one shared file is known to be misnamed: reported, the others loaded
-            call_command("load_resolutions", str(SHARED / "unsc-resolutions-1946-2015" / "resolutions"),
-                         keep_going=True, no_progress=True, verbosity=0)
+            call_command(
+                "load_resolutions",
+                str(SHARED / "unsc-resolutions-1946-2015" / "resolutions"),
+                keep_going=True,
+                no_progress=True,
+                verbosity=0,
+            )
         except CommandError as exc:
             print(f"load_resolutions: {exc}")
         call_command("rebuild_search_index", verbosity=0)
@@ -264,8 +273,13 @@ def report(results: list, duration: float) -> dict:
     for name in sorted({r[0] for r in results}):
         mine = [r for r in results if r[0] == name]
         t = [r[1] for r in mine]
-        row = {"requests": len(mine), "p50_ms": round(percentile(t, 50), 1), "p95_ms": round(percentile(t, 95), 1),
-               "p99_ms": round(percentile(t, 99), 1), "errors": sum(1 for r in failed if r[0] == name)}
+        row = {
+            "requests": len(mine),
+            "p50_ms": round(percentile(t, 50), 1),
+            "p95_ms": round(percentile(t, 95), 1),
+            "p99_ms": round(percentile(t, 99), 1),
+            "errors": sum(1 for r in failed if r[0] == name),
+        }
         summary["by_page"][name] = row
         print(f"{name:<12}{row['requests']:>9}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}{row['errors']:>8}")
     print(
@@ -331,8 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--wait", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
-                        help="seconds a reader pauses between pages")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        nargs=2,
+        default=(0.5, 2.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a reader pauses between pages",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the database and index when they hold data")
     parser.add_argument("--folder", default=str(ROOT / "var" / "load-test"), help="index, static files, cache")
     parser.add_argument("--json", help="also write the figures here")
@@ -359,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     connections.close_all()
 
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=os.environ.copy())
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=os.environ.copy()
+    )
     try:
         wait_until_up(base + "/", server)
         warm_up(base, urls, args.workers)
@@ -369,17 +391,39 @@ def main(argv: list[str] | None = None) -> int:
             plan_file.write_text(json.dumps(urls), encoding="utf-8")
             load_before = os.getloadavg()
             print(f"load average before: {load_before[0]:.2f}")
-            print(f"{args.users} readers for {args.duration} s against gunicorn ({args.workers} workers) at {base}, "
-                  f"pauses {args.wait[0]}-{args.wait[1]} s")
+            print(
+                f"{args.users} readers for {args.duration} s against gunicorn ({args.workers} workers) at {base}, "
+                f"pauses {args.wait[0]}-{args.wait[1]} s"
+            )
             processes_before, machine_before = process_cpu(), machine_cpu()
             started = time.monotonic()
             subprocess.run(
-                [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
-                 "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.duration}s",
-                 "--host", base, "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "--only-summary",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    f"{args.duration}s",
+                    "--host",
+                    base,
+                    "--loglevel",
+                    "WARNING",
+                    "--exit-code-on-error",
+                    "0",
+                ],
                 cwd=ROOT,
-                env=os.environ | {"LOAD_TEST_PLAN": str(plan_file), "LOAD_TEST_RESULTS": str(results_file),
-                                  "LOAD_TEST_WAIT": f"{args.wait[0]},{args.wait[1]}"},
+                env=os.environ
+                | {
+                    "LOAD_TEST_PLAN": str(plan_file),
+                    "LOAD_TEST_RESULTS": str(results_file),
+                    "LOAD_TEST_WAIT": f"{args.wait[0]},{args.wait[1]}",
+                },
                 check=True,
                 capture_output=True,  # locust's own table (approximate percentiles); ours is below
             )
@@ -389,19 +433,28 @@ def main(argv: list[str] | None = None) -> int:
             results = json.loads(results_file.read_text(encoding="utf-8"))
         busy, whole = (after - before for after, before in zip(machine_after, machine_before, strict=True))
         server_cpu = used.get(f"{ROOT.name}: gunicorn", 0.0)
-        print(f"load average after: {os.getloadavg()[0]:.2f}; the machine's CPUs were {100 * busy / whole:.0f} % busy "
-              f"({busy:.0f} of {whole:.0f} CPU-s); CPU-s by process during the run:")
+        print(
+            f"load average after: {os.getloadavg()[0]:.2f}; the machine's CPUs were {100 * busy / whole:.0f} % busy "
+            f"({busy:.0f} of {whole:.0f} CPU-s); CPU-s by process during the run:"
+        )
         print("  " + ", ".join(f"{who} {s:.1f}" for who, s in sorted(used.items(), key=lambda x: -x[1]) if s >= 0.5))
     finally:
         server.terminate()
         server.wait(timeout=30)
     summary = report(results, min(duration, args.duration))
-    summary |= {"users": args.users, "duration_s": args.duration, "workers": args.workers, "wait_s": list(args.wait),
-                "load_average_before": round(load_before[0], 2),
-                "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, summary["requests"]), 1)}
-    print(f"gunicorn CPU time: {server_cpu:.1f} s, {summary['server_cpu_ms_per_request']} ms per request "
-          f"(on an idle machine, 2 cores serve at most about {2000 / max(0.1, summary['server_cpu_ms_per_request']):.0f}"
-          " requests/s)")
+    summary |= {
+        "users": args.users,
+        "duration_s": args.duration,
+        "workers": args.workers,
+        "wait_s": list(args.wait),
+        "load_average_before": round(load_before[0], 2),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, summary["requests"]), 1),
+    }
+    print(
+        f"gunicorn CPU time: {server_cpu:.1f} s, {summary['server_cpu_ms_per_request']} ms per request "
+        f"(on an idle machine, 2 cores serve at most about {2000 / max(0.1, summary['server_cpu_ms_per_request']):.0f}"
+        " requests/s)"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2), encoding="utf-8")
     met = summary["errors"] == 0 and summary["p95_ms"] <= TARGET_P95_MS

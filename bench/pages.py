@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{total} statements, {connection.vendor}; {args.runs} requests per page type")
     print(f"{'page type':16} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'cold ms':>8}")
     from django.core.cache import cache
+
     worst = 0.0
     for name, urls in pages.items():
         cold = 0.0

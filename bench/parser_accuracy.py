@@ -129,7 +129,7 @@ def score_meeting(path: Path, rows: dict[str, list[dict]], parse=parse_path) -> 
         content = row["content"].strip()
         found = match_label(content)
         if found:
-            theirs.append(boundary_key(found[0].printed, content[found[1]:]))
+            theirs.append(boundary_key(found[0].printed, content[found[1] :]))
         else:
             theirs.append(boundary_key("", content))
     score = Score(ours=len(ours), theirs=len(theirs))

@@ -25,7 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def texts() -> list[str]:
-    for source in (ROOT.parent / "shared" / "data" / "unsc-2020" / "speeches.jsonl", ROOT / "sample" / "corpus-2020" / "speeches.jsonl"):
+    for source in (
+        ROOT.parent / "shared" / "data" / "unsc-2020" / "speeches.jsonl",
+        ROOT / "sample" / "corpus-2020" / "speeches.jsonl",
+    ):
         if source.exists():
             with source.open(encoding="utf-8") as fh:
                 return [json.loads(line)["content"] for line in fh][:2000]
@@ -61,8 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     meetings = [
         Meeting.objects.create(
-            symbol=f"S/PV.{9000 + i}", number=9000 + i, slug=str(9000 + i), date=f"20{10 + i % 10}-0{1 + i % 9}-15",
-            source_kind="pdf", source_name="bench", source_checksum="x", imported_at=timezone.now(),
+            symbol=f"S/PV.{9000 + i}",
+            number=9000 + i,
+            slug=str(9000 + i),
+            date=f"20{10 + i % 10}-0{1 + i % 9}-15",
+            source_kind="pdf",
+            source_name="bench",
+            source_checksum="x",
+            imported_at=timezone.now(),
         )
         for i in range(20)
     ]
@@ -70,16 +79,26 @@ def main(argv: list[str] | None = None) -> int:
     phrase = " This delegation recalls resolution 1540 (2004) and its obligations."
     statements = Statement.objects.bulk_create(
         Statement(
-            meeting=meetings[i % 20], order=i // 20 + 1, speaker_label="Mr. Speaker (Delegation)",
-            speaker=speakers[i % 40], delegation=delegations[i % 40], role="invitee",
-            text=corpus[i % len(corpus)] + phrase, word_count=500,
+            meeting=meetings[i % 20],
+            order=i // 20 + 1,
+            speaker_label="Mr. Speaker (Delegation)",
+            speaker=speakers[i % 40],
+            delegation=delegations[i % 40],
+            role="invitee",
+            text=corpus[i % len(corpus)] + phrase,
+            word_count=500,
         )
         for i in range(args.statements)
     )
     Citation.objects.bulk_create(
         Citation(
-            statement=s, resolution=resolution, number=1540, year_printed=2004, text="resolution 1540 (2004)",
-            start=len(s.text) - len(phrase) + 30, end=len(s.text) - len(phrase) + 52,
+            statement=s,
+            resolution=resolution,
+            number=1540,
+            year_printed=2004,
+            text="resolution 1540 (2004)",
+            start=len(s.text) - len(phrase) + 30,
+            end=len(s.text) - len(phrase) + 52,
         )
         for s in statements
     )

@@ -27,30 +27,96 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TERMS = [
-    "ceasefire", "humanitarian", "sanctions", "climate", "terrorism", "Libya", "Syria", "Yemen", "Afghanistan",
-    "Sudan", "Mali", "refugees", "elections", "peacekeeping", "women", "children", "pandemic", "nuclear",
-    "accountability", "Iraq", "Somalia", "displacement", "famine", "cholera", "mediation", "reconciliation",
-    "Myanmar", "Colombia", "Haiti", "Lebanon",
+    "ceasefire",
+    "humanitarian",
+    "sanctions",
+    "climate",
+    "terrorism",
+    "Libya",
+    "Syria",
+    "Yemen",
+    "Afghanistan",
+    "Sudan",
+    "Mali",
+    "refugees",
+    "elections",
+    "peacekeeping",
+    "women",
+    "children",
+    "pandemic",
+    "nuclear",
+    "accountability",
+    "Iraq",
+    "Somalia",
+    "displacement",
+    "famine",
+    "cholera",
+    "mediation",
+    "reconciliation",
+    "Myanmar",
+    "Colombia",
+    "Haiti",
+    "Lebanon",
 ]
 PHRASES = [
-    '"rule of law"', '"humanitarian access"', '"political process"', '"international humanitarian law"',
-    '"peace and security"', '"two-State solution"', '"chemical weapons"', '"climate change"', '"sexual violence"',
-    '"civilian population"', '"human rights"', '"peace agreement"', '"Secretary-General"', '"regional organizations"',
-    '"maintenance of international peace"', '"humanitarian situation"', '"protection of civilians"',
-    '"political solution"', '"constructive dialogue"', '"territorial integrity"',
+    '"rule of law"',
+    '"humanitarian access"',
+    '"political process"',
+    '"international humanitarian law"',
+    '"peace and security"',
+    '"two-State solution"',
+    '"chemical weapons"',
+    '"climate change"',
+    '"sexual violence"',
+    '"civilian population"',
+    '"human rights"',
+    '"peace agreement"',
+    '"Secretary-General"',
+    '"regional organizations"',
+    '"maintenance of international peace"',
+    '"humanitarian situation"',
+    '"protection of civilians"',
+    '"political solution"',
+    '"constructive dialogue"',
+    '"territorial integrity"',
 ]
 BOOLEAN = [
-    "Syria OR Yemen", "sanctions -Iran", "(Libya OR Sudan) ceasefire", "climate security", "women peace security",
-    "humanitarian -Syria", "(Mali OR Niger) terrorism", "elections OR referendum", "refugees returns -Syria",
-    '"human rights" accountability', "nuclear OR chemical", "pandemic ceasefire", "(Iraq OR Syria) ISIL",
-    "children armed conflict", "hunger OR famine", "peacekeeping -Mali",
+    "Syria OR Yemen",
+    "sanctions -Iran",
+    "(Libya OR Sudan) ceasefire",
+    "climate security",
+    "women peace security",
+    "humanitarian -Syria",
+    "(Mali OR Niger) terrorism",
+    "elections OR referendum",
+    "refugees returns -Syria",
+    '"human rights" accountability',
+    "nuclear OR chemical",
+    "pandemic ceasefire",
+    "(Iraq OR Syria) ISIL",
+    "children armed conflict",
+    "hunger OR famine",
+    "peacekeeping -Mali",
 ]
 FILTERS = [
-    "country:France climate", 'country:"Russian Federation" sanctions', "speaker:Nebenzia", "resolution:2334",
-    "resolution:2254 ceasefire", "year:2019 ceasefire", "date:2020-01..2020-03 pandemic", "role:president",
-    "language:French peace", "country:China development", 'country:"United States of America" Iran',
-    "role:secretariat humanitarian", "year:2018 Syria", "language:Arabic Palestine", "country:Germany climate",
-    "resolution:1325 women", "country:Belgium -role:president", "date:2019..2020 elections",
+    "country:France climate",
+    'country:"Russian Federation" sanctions',
+    "speaker:Nebenzia",
+    "resolution:2334",
+    "resolution:2254 ceasefire",
+    "year:2019 ceasefire",
+    "date:2020-01..2020-03 pandemic",
+    "role:president",
+    "language:French peace",
+    "country:China development",
+    'country:"United States of America" Iran',
+    "role:secretariat humanitarian",
+    "year:2018 Syria",
+    "language:Arabic Palestine",
+    "country:Germany climate",
+    "resolution:1325 women",
+    "country:Belgium -role:president",
+    "date:2019..2020 elections",
 ]
 KINDS = {"term": TERMS, "phrase": PHRASES, "boolean": BOOLEAN, "filter": FILTERS}
 
@@ -60,8 +126,10 @@ def queries(n: int) -> list[tuple[str, str, int]]:
     pools = [TERMS, PHRASES, BOOLEAN, FILTERS]
     out = [q for q in itertools.chain.from_iterable(itertools.zip_longest(*pools)) if q is not None]
     picked = list(itertools.islice(itertools.cycle(out), n))
-    return [(q, ("relevance", "newest", "oldest")[i % 3] if i % 5 == 4 else "relevance", 2 if i % 7 == 6 else 1)
-            for i, q in enumerate(picked)]
+    return [
+        (q, ("relevance", "newest", "oldest")[i % 3] if i % 5 == 4 else "relevance", 2 if i % 7 == 6 else 1)
+        for i, q in enumerate(picked)
+    ]
 
 
 def percentiles(ms: list[float]) -> tuple[float, float]:
@@ -87,8 +155,16 @@ def rows_for_sql():
         "pk", "text", "delegation__key", "meeting__date", "role", "language", "national_capacity"
     ).iterator(chunk_size=2000):
         pk, text, key, day, role, language, national = s
-        yield pk, text, key or "", day.year if day else 0, day.isoformat() if day else "", role, \
-            (language or "English").lower(), cites.get(pk, [])
+        yield (
+            pk,
+            text,
+            key or "",
+            day.year if day else 0,
+            day.isoformat() if day else "",
+            role,
+            (language or "English").lower(),
+            cites.get(pk, []),
+        )
 
 
 def split(text: str, resolve):
@@ -140,8 +216,10 @@ def fts5_bench(qs, resolve, folder: Path) -> list[float]:
         db.execute("INSERT INTO st VALUES (?,?,?,?,?,?)", (pk, key, year, day, role, language))
         db.execute("INSERT INTO fts(rowid, text) VALUES (?,?)", (pk, text))
         db.executemany("INSERT INTO cites VALUES (?,?)", [(pk, n) for n in cites])
-    db.executescript("CREATE INDEX cites_r ON cites(resolution); CREATE INDEX cites_s ON cites(statement);"
-                     "CREATE INDEX st_key ON st(key); CREATE INDEX st_year ON st(year);")
+    db.executescript(
+        "CREATE INDEX cites_r ON cites(resolution); CREATE INDEX cites_s ON cites(statement);"
+        "CREATE INDEX st_key ON st(key); CREATE INDEX st_year ON st(year);"
+    )
     db.commit()
     times = []
     for text, _sort, _page in qs:
@@ -166,13 +244,18 @@ def fts5_bench(qs, resolve, folder: Path) -> list[float]:
         if match:
             db.execute(
                 f"SELECT fts.rowid, snippet(fts, 0, '<mark>', '</mark>', '…', 24) FROM fts JOIN st ON st.id = fts.rowid "
-                f"WHERE fts MATCH ? AND {sql_where} ORDER BY rank LIMIT 20", [match, *params]).fetchall()
+                f"WHERE fts MATCH ? AND {sql_where} ORDER BY rank LIMIT 20",
+                [match, *params],
+            ).fetchall()
         else:
             db.execute(f"SELECT id FROM st WHERE {sql_where} ORDER BY day DESC LIMIT 20", params).fetchall()
         for col in ("key", "year", "role", "language"):
             db.execute(f"SELECT {col}, count(*) FROM st WHERE {sql_where} GROUP BY {col}", params).fetchall()
-        db.execute(f"SELECT resolution, count(*) FROM cites WHERE statement IN (SELECT id FROM st WHERE {sql_where}) "
-                   "GROUP BY resolution", params).fetchall()
+        db.execute(
+            f"SELECT resolution, count(*) FROM cites WHERE statement IN (SELECT id FROM st WHERE {sql_where}) "
+            "GROUP BY resolution",
+            params,
+        ).fetchall()
         times.append((time.perf_counter() - started) * 1000)
     return times
 
@@ -250,15 +333,17 @@ def pg_bench(qs, resolve, url: str) -> list[float] | None:
                     f"SELECT id, ts_headline('english', text, websearch_to_tsquery('english', %s), "
                     f"'StartSel=<mark>, StopSel=</mark>, MaxFragments=2') FROM (SELECT * FROM bench_search WHERE "
                     f"{sql_where} ORDER BY ts_rank(tsv, websearch_to_tsquery('english', %s)) DESC LIMIT 20) top",
-                    [free, *params, free])
+                    [free, *params, free],
+                )
             else:
                 cur.execute(f"SELECT id FROM bench_search WHERE {sql_where} ORDER BY day DESC LIMIT 20", params)
             cur.fetchall()
             for col in ("key", "year", "role", "language"):
                 cur.execute(f"SELECT {col}, count(*) FROM bench_search WHERE {sql_where} GROUP BY {col}", params)
                 cur.fetchall()
-            cur.execute(f"SELECT r, count(*) FROM bench_search, unnest(resolutions) r WHERE {sql_where} GROUP BY r",
-                        params)
+            cur.execute(
+                f"SELECT r, count(*) FROM bench_search, unnest(resolutions) r WHERE {sql_where} GROUP BY r", params
+            )
             cur.fetchall()
             times.append((time.perf_counter() - started) * 1000)
         cur.execute("DROP TABLE bench_search")
@@ -277,10 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="keep the database and index in this folder (reused if it exists)")
     parser.add_argument("--reuse-index", action="store_true", help="with --keep: time queries on the kept index")
     parser.add_argument("--procs", type=int, help="indexing worker processes (default: as rebuild_search_index)")
-    parser.add_argument("--profile", metavar="FILE",
-                        help="profile the timed view requests with pyinstrument; its report goes to FILE")
-    parser.add_argument("--only", choices=("term", "phrase", "boolean", "filter"),
-                        help="time (and profile) only this class of query")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="profile the timed view requests with pyinstrument; its report goes to FILE"
+    )
+    parser.add_argument(
+        "--only", choices=("term", "phrase", "boolean", "filter"), help="time (and profile) only this class of query"
+    )
     args = parser.parse_args(argv)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="search-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -313,13 +400,17 @@ def main(argv: list[str] | None = None) -> int:
         cpu_seconds = main_cpu + worker_cpu
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         size = folder_size(get_backend().index_path)
-        print(f"\n{total} statements. Index: {count} documents in {seconds:.1f} s = {count / seconds:.0f} statements/s,"
-              f" {size / 2**20:.1f} MB on disk, peak memory {rss_after / 1024:.0f} MB "
-              f"(before indexing {rss_before / 1024:.0f} MB; workers' peak {after.ru_maxrss / 1024:.0f} MB)")
-        print(f"  CPU: {main_cpu:.1f} s in this process + {worker_cpu:.1f} s in worker processes = "
-              f"{count / cpu_seconds:.0f} statements per CPU-second; on {os.cpu_count()} idle cores about "
-              f"{count / max(main_cpu, cpu_seconds / (os.cpu_count() or 1)):.0f} statements/s "
-              f"(load average {os.getloadavg()[0]:.1f} during this run)")
+        print(
+            f"\n{total} statements. Index: {count} documents in {seconds:.1f} s = {count / seconds:.0f} statements/s,"
+            f" {size / 2**20:.1f} MB on disk, peak memory {rss_after / 1024:.0f} MB "
+            f"(before indexing {rss_before / 1024:.0f} MB; workers' peak {after.ru_maxrss / 1024:.0f} MB)"
+        )
+        print(
+            f"  CPU: {main_cpu:.1f} s in this process + {worker_cpu:.1f} s in worker processes = "
+            f"{count / cpu_seconds:.0f} statements per CPU-second; on {os.cpu_count()} idle cores about "
+            f"{count / max(main_cpu, cpu_seconds / (os.cpu_count() or 1)):.0f} statements/s "
+            f"(load average {os.getloadavg()[0]:.1f} during this run)"
+        )
 
     qs = queries(args.queries)
     client = Client()
@@ -348,13 +439,18 @@ def main(argv: list[str] | None = None) -> int:
         by_kind.setdefault(kind, []).append(ms)
     if profiler is not None:
         profiler.stop()
-        Path(args.profile).write_text(profiler.output_text(unicode=True) + "\nBy own time:\n"
-                                      + "\n".join(profiler.output_text(flat=True, show_all=True).splitlines()[:60]))
+        Path(args.profile).write_text(
+            profiler.output_text(unicode=True)
+            + "\nBy own time:\n"
+            + "\n".join(profiler.output_text(flat=True, show_all=True).splitlines()[:60])
+        )
         print(f"Profile of the timed requests written to {args.profile}")
     p50, p95 = percentiles(times)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Whoosh through the view, {len(times)} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(times):.0f} ms; "
-          f"peak memory of this process {peak:.0f} MB")
+    print(
+        f"Whoosh through the view, {len(times)} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(times):.0f} ms; "
+        f"peak memory of this process {peak:.0f} MB"
+    )
     c50, c95 = percentiles(cpu)
     print(f"  CPU time of those requests: p50 {c50:.1f} ms, p95 {c95:.1f} ms (load average {os.getloadavg()[0]:.1f})")
     for kind, values in by_kind.items():
@@ -365,14 +461,18 @@ def main(argv: list[str] | None = None) -> int:
     resolve = resolve_country
     fts = fts5_bench(qs, resolve, folder)
     f50, f95 = percentiles(fts)
-    print(f"SQLite FTS5 (bare SQL), same queries: p50 {f50:.1f} ms, p95 {f95:.1f} ms "
-          f"-> Whoosh view / FTS5: p50 x{p50 / f50:.1f}, p95 x{p95 / f95:.1f}")
+    print(
+        f"SQLite FTS5 (bare SQL), same queries: p50 {f50:.1f} ms, p95 {f95:.1f} ms "
+        f"-> Whoosh view / FTS5: p50 x{p50 / f50:.1f}, p95 x{p95 / f95:.1f}"
+    )
     if args.pg:
         pg = pg_bench(qs, resolve, args.pg)
         if pg:
             g50, g95 = percentiles(pg)
-            print(f"PostgreSQL FTS (bare SQL), same queries: p50 {g50:.1f} ms, p95 {g95:.1f} ms "
-                  f"-> Whoosh view / PostgreSQL: p50 x{p50 / g50:.1f}, p95 x{p95 / g95:.1f}")
+            print(
+                f"PostgreSQL FTS (bare SQL), same queries: p50 {g50:.1f} ms, p95 {g95:.1f} ms "
+                f"-> Whoosh view / PostgreSQL: p50 x{p50 / g50:.1f}, p95 x{p95 / g95:.1f}"
+            )
     return 0
 
 

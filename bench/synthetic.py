@@ -65,38 +65,73 @@ def build_archive(target: int, *, log=print) -> int:
                     date = meeting.date.replace(year=meeting.date.year - copy, day=28)
                 next_number += 1
                 clone = Meeting.objects.create(
-                    symbol=f"S/PV.{next_number}", number=next_number, slug=str(next_number), date=date,
-                    start_time=meeting.start_time, place=meeting.place, president_name=meeting.president_name,
-                    presidency_id=meeting.presidency_id, topic=meeting.topic, agenda=meeting.agenda,
-                    stage_directions=meeting.stage_directions, votes=meeting.votes, source_kind=meeting.source_kind,
-                    source_name=f"synthetic copy {copy} of {meeting.source_name}", source_checksum="synthetic",
+                    symbol=f"S/PV.{next_number}",
+                    number=next_number,
+                    slug=str(next_number),
+                    date=date,
+                    start_time=meeting.start_time,
+                    place=meeting.place,
+                    president_name=meeting.president_name,
+                    presidency_id=meeting.presidency_id,
+                    topic=meeting.topic,
+                    agenda=meeting.agenda,
+                    stage_directions=meeting.stage_directions,
+                    votes=meeting.votes,
+                    source_kind=meeting.source_kind,
+                    source_name=f"synthetic copy {copy} of {meeting.source_name}",
+                    source_checksum="synthetic",
                     imported_at=timezone.now(),
                 )
                 CouncilSeat.objects.bulk_create(
-                    CouncilSeat(meeting=clone, delegation_id=s.delegation_id, representative=s.representative,
-                                is_president=s.is_president)
+                    CouncilSeat(
+                        meeting=clone,
+                        delegation_id=s.delegation_id,
+                        representative=s.representative,
+                        is_president=s.is_president,
+                    )
                     for s in seats.get(meeting.pk, [])
                 )
                 originals = base[meeting.pk][: max(0, target - count)]
                 new = Statement.objects.bulk_create(
                     Statement(
-                        meeting=clone, order=s.order, speaker_label=s.speaker_label, speaker_id=s.speaker_id,
-                        delegation_id=s.delegation_id, delegation_as_printed=s.delegation_as_printed, role=s.role,
-                        national_capacity=s.national_capacity, on_behalf_of=s.on_behalf_of, language=s.language,
-                        text=s.text, word_count=s.word_count, source_line=s.source_line, source_page=s.source_page,
+                        meeting=clone,
+                        order=s.order,
+                        speaker_label=s.speaker_label,
+                        speaker_id=s.speaker_id,
+                        delegation_id=s.delegation_id,
+                        delegation_as_printed=s.delegation_as_printed,
+                        role=s.role,
+                        national_capacity=s.national_capacity,
+                        on_behalf_of=s.on_behalf_of,
+                        language=s.language,
+                        text=s.text,
+                        word_count=s.word_count,
+                        source_line=s.source_line,
+                        source_page=s.source_page,
                         chrono=chrono_key(date, next_number, None, s.order),
                     )
                     for s in originals
                 )
                 Citation.objects.bulk_create(
-                    Citation(statement=n, resolution_id=c.resolution_id, number=c.number, year_printed=c.year_printed,
-                             text=c.text, start=c.start, end=c.end, paragraphs=c.paragraphs,
-                             year_conflict=c.year_conflict, chrono=n.chrono)
+                    Citation(
+                        statement=n,
+                        resolution_id=c.resolution_id,
+                        number=c.number,
+                        year_printed=c.year_printed,
+                        text=c.text,
+                        start=c.start,
+                        end=c.end,
+                        paragraphs=c.paragraphs,
+                        year_conflict=c.year_conflict,
+                        chrono=n.chrono,
+                    )
                     for o, n in zip(originals, new, strict=True)
                     for c in citations.get(o.pk, [])
                 )
                 count += len(new)
-        log(f"  copy {copy} ({dt.date(2020 - copy, 1, 1).year}): {count} statements ({time.perf_counter() - started:.1f} s)")
+        log(
+            f"  copy {copy} ({dt.date(2020 - copy, 1, 1).year}): {count} statements ({time.perf_counter() - started:.1f} s)"
+        )
     refresh_summaries()
     log(f"  built {count} statements in {time.perf_counter() - started:.1f} s")
     return count

@@ -347,14 +347,73 @@ def check_citations(text: str) -> None:
 # --------------------------------------------------------------------------- the query language
 
 QUERY_PIECES = [
-    "peace", "security", "Libya", "ceasefire", "humanitarian", "S/PV.8700", "peace-keeping", "2334", "x", "ß",
-    "OR", "|", "||", "AND", "&", "+", "NOT", "-", "--", "-peace", "(", ")", "((", "))", '"', '"rule of law"', "*",
-    "?", "country:France", 'country:"Russian Federation"', "country:", "-country:fra", "speaker:Nebenzia",
-    'speaker:"Vassily Nebenzia"', "resolution:2334", "res:S/RES/2334 (2016)", "resolution:abc", "year:2020",
-    "year:2018..2020", "year:0001", "year:0001..2020", "year:99999", "date:2020-01..2020-03", "date:..2019",
-    "date:2019..", "date:..", "date:0999", "date:2020-02-30", "date:9999-12-31", "role:president", "role:king",
-    "language:French", "lang:", "meeting:8700", "meeting:S/PV.8699 (Resumption 1)", "meeting:abc", "colour:blue",
-    "a:b:c", ":", "\x01", "\x1f", "\x7f", "\t", "\n", "\u00b2", "\u202e", "\U0001f600",
+    "peace",
+    "security",
+    "Libya",
+    "ceasefire",
+    "humanitarian",
+    "S/PV.8700",
+    "peace-keeping",
+    "2334",
+    "x",
+    "ß",
+    "OR",
+    "|",
+    "||",
+    "AND",
+    "&",
+    "+",
+    "NOT",
+    "-",
+    "--",
+    "-peace",
+    "(",
+    ")",
+    "((",
+    "))",
+    '"',
+    '"rule of law"',
+    "*",
+    "?",
+    "country:France",
+    'country:"Russian Federation"',
+    "country:",
+    "-country:fra",
+    "speaker:Nebenzia",
+    'speaker:"Vassily Nebenzia"',
+    "resolution:2334",
+    "res:S/RES/2334 (2016)",
+    "resolution:abc",
+    "year:2020",
+    "year:2018..2020",
+    "year:0001",
+    "year:0001..2020",
+    "year:99999",
+    "date:2020-01..2020-03",
+    "date:..2019",
+    "date:2019..",
+    "date:..",
+    "date:0999",
+    "date:2020-02-30",
+    "date:9999-12-31",
+    "role:president",
+    "role:king",
+    "language:French",
+    "lang:",
+    "meeting:8700",
+    "meeting:S/PV.8699 (Resumption 1)",
+    "meeting:abc",
+    "colour:blue",
+    "a:b:c",
+    ":",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\t",
+    "\n",
+    "\u00b2",
+    "\u202e",
+    "\U0001f600",
 ]
 
 
@@ -362,7 +421,9 @@ def query_texts() -> st.SearchStrategy[str]:
     """Arbitrary text, and the language's own pieces (words, operators, filters with good and bad
     values) mutated and joined, often deeply nested."""
     pieces = st.lists(st.sampled_from(QUERY_PIECES), min_size=1, max_size=30)
-    nested = st.tuples(st.integers(0, 40), st.sampled_from(["(", "-(", "NOT (", '("'])).map(lambda n: n[1] * n[0] + "peace")
+    nested = st.tuples(st.integers(0, 40), st.sampled_from(["(", "-(", "NOT (", '("'])).map(
+        lambda n: n[1] * n[0] + "peace"
+    )
     return st.one_of(st.text(max_size=200), mutated(pieces, " "), mutated(pieces, ""), nested)
 
 

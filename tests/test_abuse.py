@@ -115,8 +115,14 @@ def test_search_past_its_rate_gets_429_with_retry_after_and_other_clients_do_not
     assert reader.get("/search/help/").status_code == 200
 
 
-SEARCH_SURFACES = ["/search/", "/api/v1/search/", "/search/feed/", "/search/export.csv", "/search/export.json",
-                   "/search/export.jsonl"]
+SEARCH_SURFACES = [
+    "/search/",
+    "/api/v1/search/",
+    "/search/feed/",
+    "/search/export.csv",
+    "/search/export.json",
+    "/search/export.jsonl",
+]
 
 
 @pytest.mark.parametrize("path", SEARCH_SURFACES)
@@ -131,7 +137,10 @@ def test_every_search_surface_is_rate_limited(path):
     assert 1 <= int(refused["Retry-After"]) <= 60
     if path.startswith("/api/"):
         assert refused["Content-Type"] == "application/json"
-        assert refused.json()["detail"].startswith("Too many requests") and refused["Retry-After"] in refused.json()["detail"]
+        assert (
+            refused.json()["detail"].startswith("Too many requests")
+            and refused["Retry-After"] in refused.json()["detail"]
+        )
     else:
         assert "<h1>Too many requests</h1>" in refused.content.decode()
     assert Client(REMOTE_ADDR="192.0.2.31").get(path, {"q": "peace"}).status_code != 429

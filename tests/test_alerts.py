@@ -213,8 +213,9 @@ def test_sign_up_needs_a_csrf_token_a_valid_address_and_something_that_exists(in
     assert browser.post("/alerts/follow/", {"email": READER, "kind": "delegation", "target": "fra"}).status_code == 403
     assert sign_up(browser, "not an address", "delegation", "fra").status_code == 400
     token = csrf_token(browser.get("/alerts/follow/", {"kind": "delegation", "target": "fra"}))
-    refused = browser.post("/alerts/follow/", {"csrfmiddlewaretoken": token, "email": READER, "kind": "delegation",
-                                               "target": "nowhere"})
+    refused = browser.post(
+        "/alerts/follow/", {"csrfmiddlewaretoken": token, "email": READER, "kind": "delegation", "target": "nowhere"}
+    )
     assert refused.status_code == 400 and b"No delegation" in refused.content
     assert browser.get("/alerts/follow/", {"kind": "delegation", "target": "nowhere"}).status_code == 404
     assert browser.get("/alerts/follow/", {"kind": "search", "target": "-Libya"}).status_code == 404
@@ -257,8 +258,16 @@ def test_one_message_per_address_with_a_section_per_followed_item(inbox, browser
     subscribed(browser, inbox, READER, "delegation", "chn")
     subscribed(browser, inbox, "other@example.org", "delegation", "fra")
     new = imported("8700")
-    french = [s for s in new if s.delegation and s.delegation.key == "fra" and not (s.role == "president" and not s.national_capacity)]
-    chinese = [s for s in new if s.delegation and s.delegation.key == "chn" and not (s.role == "president" and not s.national_capacity)]
+    french = [
+        s
+        for s in new
+        if s.delegation and s.delegation.key == "fra" and not (s.role == "president" and not s.national_capacity)
+    ]
+    chinese = [
+        s
+        for s in new
+        if s.delegation and s.delegation.key == "chn" and not (s.role == "president" and not s.national_capacity)
+    ]
     assert french and chinese
     send_alerts()
     received = dict((to[0], message) for to, message in inbox.take())
@@ -330,8 +339,9 @@ def test_one_bad_subscription_or_refused_address_does_not_stop_the_others(inbox,
     # Rows stored before sign-up checked them, or edited in the admin: the search that made Whoosh
     # raise TimeError on every run, a resolution that is no number, a kind that does not exist.
     bad = [
-        Subscription.objects.create(email="b@example.org", kind=kind, target=target, confirmed_at=timezone.now(),
-                                    last_statement_id=before)
+        Subscription.objects.create(
+            email="b@example.org", kind=kind, target=target, confirmed_at=timezone.now(), last_statement_id=before
+        )
         for kind, target in [("search", "peace date:0001"), ("resolution", "abc"), ("bogus", "x")]
     ]
     inbox.refused.add("c@example.org")
@@ -343,7 +353,10 @@ def test_one_bad_subscription_or_refused_address_does_not_stop_the_others(inbox,
     upto = Statement.objects.latest("pk").pk
     assert marks("a@example.org", "b@example.org", "c@example.org", "z@example.org") == [upto, upto, before, upto]
     for subscription in bad:  # named on stderr, left for the next run
-        assert f"subscription {subscription.pk} of b@example.org ({subscription.kind} {subscription.target!r})" in err.getvalue()
+        assert (
+            f"subscription {subscription.pk} of b@example.org ({subscription.kind} {subscription.target!r})"
+            in err.getvalue()
+        )
         subscription.refresh_from_db()
         assert subscription.last_statement_id == before
     assert "alerts to c@example.org not sent (SMTPRecipientsRefused" in err.getvalue()
@@ -427,5 +440,6 @@ def test_a_search_alert_waits_for_statements_the_index_does_not_hold_yet(inbox, 
     expected = [pk for pk in alerts_service.matching_ids(q, newest_first=False) if pk in new]
     assert expected
     assert listed_urls(message) == [
-        django_settings.SITE_URL + s.get_absolute_url() for s in Statement.objects.filter(pk__in=expected).order_by("chrono")
+        django_settings.SITE_URL + s.get_absolute_url()
+        for s in Statement.objects.filter(pk__in=expected).order_by("chrono")
     ]

@@ -57,7 +57,9 @@ def every_page(client, path: str, **params) -> list[dict]:
 
 def test_statements_of_s_pv_8698_in_order_with_speaker_and_delegation(client):
     results = every_page(client, "/api/v1/statements/", meeting="8698", per_page=7)
-    stored = list(Statement.objects.filter(meeting__slug="8698").select_related("speaker", "delegation").order_by("order"))
+    stored = list(
+        Statement.objects.filter(meeting__slug="8698").select_related("speaker", "delegation").order_by("order")
+    )
     assert [r["order"] for r in results] == [s.order for s in stored] == list(range(1, 21))
     assert [r["speaker_label"] for r in results] == [s.speaker_label for s in stored]
     first, france = results[0], results[7]
@@ -65,8 +67,12 @@ def test_statements_of_s_pv_8698_in_order_with_speaker_and_delegation(client):
     assert first["speaker_label"] == "The President" and first["role"] == "president"
     assert first["speaker"]["name"] == "Mr. Dang" and first["delegation"]["key"] == "vnm"
     assert france["speaker_label"] == "Mrs. Gueguen (France) (spoke in French)"
-    assert france["delegation"] == {"key": "fra", "name": "France", "url": "/countries/fra/",
-                                    "api_url": "/api/v1/delegations/fra/"}
+    assert france["delegation"] == {
+        "key": "fra",
+        "name": "France",
+        "url": "/countries/fra/",
+        "api_url": "/api/v1/delegations/fra/",
+    }
     assert france["language"] == "French" and france["role"] == "member"
     assert france["url"] == "/meetings/8698/8/" and france["api_url"] == "/api/v1/statements/8698/8/"
     assert france["meeting"]["symbol"] == "S/PV.8698" and france["meeting"]["date"] == "2020-01-08"
@@ -82,7 +88,7 @@ def test_statement_detail_links_back_to_the_site_and_lists_its_citations(client)
     assert cited == list(stored.citations.order_by("start").values_list("number", "start", "text"))
     assert (2504, 131) in [(n, s) for n, s, _ in cited]
     for citation in statement["citations"]:
-        assert statement["text"][citation["start"]:citation["end"]] == citation["text"]
+        assert statement["text"][citation["start"] : citation["end"]] == citation["text"]
     assert client.get(statement["url"]).status_code == 200  # the permalink on the site
     listed = get(client, "/api/v1/citations/", meeting="8700", order=18)["results"]
     assert [(c["number"], c["start"]) for c in listed] == [(c["number"], c["start"]) for c in statement["citations"]]
@@ -165,7 +171,10 @@ def test_statement_filters(client):
     cited = set(Citation.objects.filter(number=2334).values_list("statement__meeting__slug", "statement__order"))
     assert ids(every_page(client, "/api/v1/statements/", resolution=2334)) == cited != set()
     january = ids(every_page(client, "/api/v1/statements/", date_from="2020-01-09", date_to="2020-01-29", per_page=100))
-    assert january == db(meeting__date__range=("2020-01-09", "2020-01-29")) and {m for m, _ in january} == {"8700", "8708"}
+    assert january == db(meeting__date__range=("2020-01-09", "2020-01-29")) and {m for m, _ in january} == {
+        "8700",
+        "8708",
+    }
     assert get(client, "/api/v1/statements/", year=2019)["count"] == 0
     assert get(client, "/api/v1/statements/", year=2020)["count"] == Statement.objects.count()
     both = every_page(client, "/api/v1/statements/", delegation="rus", resolution=2504)
@@ -188,9 +197,17 @@ def test_pagination_is_stable_and_complete(client):
     meetings = every_page(client, "/api/v1/meetings/", per_page=3, sort="oldest")
     assert [m["slug"] for m in meetings] == list(Meeting.objects.chronological().values_list("slug", flat=True))
     assert [m["slug"] for m in get(client, "/api/v1/meetings/", year=2020, date_to="2020-01-30")["results"]] == [
-        "8711", "8710", "8709", "8708", "8700", "8698"
+        "8711",
+        "8710",
+        "8709",
+        "8708",
+        "8700",
+        "8698",
     ]
-    assert get(client, "/api/v1/meetings/", presidency="vnm")["count"] == Meeting.objects.filter(presidency__key="vnm").count()
+    assert (
+        get(client, "/api/v1/meetings/", presidency="vnm")["count"]
+        == Meeting.objects.filter(presidency__key="vnm").count()
+    )
 
 
 # ---------------------------------------------------------------- errors
@@ -211,7 +228,12 @@ def test_pagination_is_stable_and_complete(client):
         ("/api/v1/meetings/S-PV-8698/", {}, 422, "slug: String should match pattern"),
         ("/api/v1/statements/", {"year": "twenty"}, 422, "year: Input should be a valid integer"),
         ("/api/v1/statements/", {"date_from": "2020-13-01"}, 422, "date_from: Input should be a valid date"),
-        ("/api/v1/statements/", {"date_from": "1577836800"}, 422, "date_from: Value error, expected a date written YYYY-MM-DD"),
+        (
+            "/api/v1/statements/",
+            {"date_from": "1577836800"},
+            422,
+            "date_from: Value error, expected a date written YYYY-MM-DD",
+        ),
         ("/api/v1/statements/", {"role": "king"}, 422, "role: Input should be 'president', 'member'"),
         ("/api/v1/statements/", {"per_page": 1000}, 422, "per_page: Input should be less than or equal to 100"),
         ("/api/v1/search/", {}, 422, "q: Field required"),
@@ -309,8 +331,12 @@ def test_detail_and_search_queries_are_bounded(client, django_assert_max_num_que
 def test_schema_and_docs_page(client):
     schema = get(client, "/api/v1/schema/")
     assert schema["openapi"].startswith("3.")
-    assert {"/api/v1/statements/", "/api/v1/statements/{meeting}/{order}/", "/api/v1/search/",
-            "/api/v1/citations/{meeting}/{order}/{start}/"} <= set(schema["paths"])
+    assert {
+        "/api/v1/statements/",
+        "/api/v1/statements/{meeting}/{order}/",
+        "/api/v1/search/",
+        "/api/v1/citations/{meeting}/{order}/{start}/",
+    } <= set(schema["paths"])
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -383,14 +409,23 @@ def search_accepts_every_searchable_query(ctx, response, case):
 
 
 @served.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES == 25,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=EXAMPLES == 25,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @pytest.mark.usefixtures("requests_keep_the_test_connection", "no_search_limit")
 def test_schemathesis(case):
-    client = {"environ_overrides": {"REMOTE_ADDR": "192.0.2.40"}}  # as every server sets it (the search is rate-limited by it)
+    client = {
+        "environ_overrides": {"REMOTE_ADDR": "192.0.2.40"}
+    }  # as every server sets it (the search is rate-limited by it)
     if case.operation.path == "/api/v1/search/":
         case.call_and_validate(
-            excluded_checks=[positive_data_acceptance], additional_checks=[search_accepts_every_searchable_query], **client
+            excluded_checks=[positive_data_acceptance],
+            additional_checks=[search_accepts_every_searchable_query],
+            **client,
         )
     else:
         case.call_and_validate(**client)

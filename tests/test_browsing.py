@@ -77,10 +77,14 @@ def test_renumbered_statement_urls_redirect(client, sample):
     import dataclasses
 
     # The same record, parsed better: a statement is now split out before statement 7.
-    extra = dataclasses.replace(parsed.statements[5], order=7, paragraphs=("An added remark.",), speaker_label="The President")
-    renumbered = list(parsed.statements[:6]) + [extra] + [
-        dataclasses.replace(s, order=s.order + 1) for s in parsed.statements[6:]
-    ]
+    extra = dataclasses.replace(
+        parsed.statements[5], order=7, paragraphs=("An added remark.",), speaker_label="The President"
+    )
+    renumbered = (
+        list(parsed.statements[:6])
+        + [extra]
+        + [dataclasses.replace(s, order=s.order + 1) for s in parsed.statements[6:]]
+    )
     better = dataclasses.replace(parsed, statements=tuple(renumbered), warnings=("re-parsed",))
     Writer().write(better)
     assert StatementAlias.objects.filter(meeting__slug="8700", old_order=7).exists()
@@ -109,7 +113,14 @@ def test_alias_redirects_when_the_old_number_no_longer_exists(client, sample):
 
 def test_list_pages_keep_a_constant_number_of_queries(client):
     import_paths([str(SAMPLE / "records" / "S_PV.8708_E.pdf")])
-    urls = ["/countries/", "/countries/fra/", "/speakers/", "/meetings/", "/resolutions/", "/organisations/united-nations/"]
+    urls = [
+        "/countries/",
+        "/countries/fra/",
+        "/speakers/",
+        "/meetings/",
+        "/resolutions/",
+        "/organisations/united-nations/",
+    ]
 
     def count(url):
         with CaptureQueriesContext(connection) as ctx:

@@ -55,7 +55,10 @@ def test_unknown_delegation_is_flagged_and_a_correction_survives_reimport(tmp_pa
     statement = meeting.statements.exclude(role="president").order_by("order").first()
     france = Delegation.objects.get(key="fra")
     Correction.objects.create(
-        meeting_slug="8708", order=statement.order, speaker_label=statement.speaker_label, delegation=france,
+        meeting_slug="8708",
+        order=statement.order,
+        speaker_label=statement.speaker_label,
+        delegation=france,
         note="test",
     )
     # a changed source replaces the meeting: the correction is applied again
@@ -71,7 +74,9 @@ def test_correction_with_a_stale_label_is_not_applied():
     import_paths([str(PDF_8708)])
     statement = Meeting.objects.get(slug="8708").statements.get(order=2)
     before = statement.delegation_id
-    Correction.objects.create(meeting_slug="8708", order=2, speaker_label="Someone else", delegation=Delegation.objects.get(key="fra"))
+    Correction.objects.create(
+        meeting_slug="8708", order=2, speaker_label="Someone else", delegation=Delegation.objects.get(key="fra")
+    )
     Meeting.objects.filter(slug="8708").update(source_checksum="changed")
     import_paths([str(PDF_8708)])
     statement.refresh_from_db()

@@ -130,9 +130,23 @@ def test_resolves(text: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Atlantis", "", "   ", "Korea", "Guinea Bissau Republic", "Nige", "Nigerr",
-     "Individual", "spoke in French", "The President", "Security Council",
-     "gbr", "Gbr", "AUS-", "and"],
+    [
+        "Atlantis",
+        "",
+        "   ",
+        "Korea",
+        "Guinea Bissau Republic",
+        "Nige",
+        "Nigerr",
+        "Individual",
+        "spoke in French",
+        "The President",
+        "Security Council",
+        "gbr",
+        "Gbr",
+        "AUS-",
+        "and",
+    ],
 )
 def test_unknown_is_none(text: str) -> None:
     assert resolve_delegation(text) is None
@@ -170,14 +184,12 @@ def test_names_and_shorts_unique() -> None:
 
 
 def test_kinds_are_known() -> None:
-    assert {d.kind for d in all_delegations()} <= {
-        "state", "observer_state", "organisation", "secretariat"}
+    assert {d.kind for d in all_delegations()} <= {"state", "observer_state", "organisation", "secretariat"}
 
 
 def test_counts() -> None:
     ds = all_delegations()
-    members = [d for d in ds if d.kind == "state"
-               and d.key not in FORMER_STATES | NON_ISO_STATES]
+    members = [d for d in ds if d.kind == "state" and d.key not in FORMER_STATES | NON_ISO_STATES]
     assert len(members) == 193
     assert sorted(d.key for d in ds if d.kind == "observer_state") == ["pse", "vat"]
     assert [d.key for d in ds if d.kind == "secretariat"] == ["united-nations"]
@@ -195,8 +207,11 @@ def test_states_have_codes_and_keys_follow_iso3() -> None:
 
 
 def test_current_iso_codes_unique() -> None:
-    current = [d for d in all_delegations()
-               if d.kind in ("state", "observer_state") and d.key not in FORMER_STATES | NON_ISO_STATES]
+    current = [
+        d
+        for d in all_delegations()
+        if d.kind in ("state", "observer_state") and d.key not in FORMER_STATES | NON_ISO_STATES
+    ]
     assert len({d.iso2 for d in current}) == len(current)
     assert len({d.iso3 for d in current}) == len(current)
 
@@ -250,8 +265,7 @@ needs_data = pytest.mark.skipif(
 # A speaker label at the start of a line: "Mr. Nebenzia (Russian Federation) (spoke in
 # Russian):", with nested parentheses ("(Bolivia (Plurinational State of))") and
 # line breaks inside the parentheses allowed.
-_LABEL_RE = re.compile(
-    r"^(?P<who>[^\n():]{1,80}?)\s*(?P<parens>(?:\((?:[^()]|\([^()]*\))*\)\s*)+):", re.M)
+_LABEL_RE = re.compile(r"^(?P<who>[^\n():]{1,80}?)\s*(?P<parens>(?:\((?:[^()]|\([^()]*\))*\)\s*)+):", re.M)
 _LANGUAGE_NOTE_RE = re.compile(r"^\s*(spoke|interpretation)\b", re.I)
 
 
@@ -274,8 +288,7 @@ def _paren_groups(text: str) -> list[str]:
 
 def _label_countries(label_match: re.Match[str]) -> list[str]:
     """The delegation(s) named in a label, language notes left out."""
-    return [g for g in _paren_groups(label_match.group("parens"))
-            if not _LANGUAGE_NOTE_RE.match(g)]
+    return [g for g in _paren_groups(label_match.group("parens")) if not _LANGUAGE_NOTE_RE.match(g)]
 
 
 def _meta_rows() -> list[dict[str, str]]:
@@ -304,8 +317,7 @@ def _meeting_text_names() -> Iterator[tuple[str, str]]:
         pres = re.search(r"^\((.+)\)\s*$", block, re.M)
         assert pres, f"no President's delegation on the cover of {path.name}"
         yield f"{path.name}: cover President", pres.group(1)
-        members = re.findall(r"^([^\n.][^\n]*?)\s*(?:\. ?){2,}\s*$",
-                             block.split("Members:", 1)[1], re.M)
+        members = re.findall(r"^([^\n.][^\n]*?)\s*(?:\. ?){2,}\s*$", block.split("Members:", 1)[1], re.M)
         assert len(members) == 14, (path.name, members)  # the President's State is the 15th
         for name in members:
             yield f"{path.name}: cover Members", name
@@ -316,8 +328,7 @@ def test_every_meta_country_resolves() -> None:
     rows = _meta_rows()
     values = sorted({r["country"] for r in rows})
     assert len(values) == 180
-    unresolved = [v for v in values
-                  if resolve_delegation(v) is None and normalise_name(v) not in NOT_DELEGATIONS]
+    unresolved = [v for v in values if resolve_delegation(v) is None and normalise_name(v) not in NOT_DELEGATIONS]
     assert unresolved == []
     # The non-delegation values are exactly the known ones.
     assert {normalise_name(v) for v in values if resolve_delegation(v) is None} == NOT_DELEGATIONS
@@ -327,16 +338,29 @@ def test_every_meta_country_resolves() -> None:
 def test_meta_country_samples() -> None:
     values = {r["country"] for r in _meta_rows()}
     expected = {
-        "UN": "united-nations", "EU": "european-union", "ICC": "icc", "NATO": "nato",
-        "El] Salvador": "slv", "Kyrgyztan": "kgz", "Republic of Tunisia": "tun",
-        "Tunisia": "tun", "Saint Vincent and Grenadines": "vct", "Turkey": "tur",
-        "Plurinational State of Bolivia": "bol", "Islamic Republic of Iran": "irn",
-        "Bolivarian Republic of Venezuela": "ven", "Niger": "ner", "Nigeria": "nga",
-        "United Kingdom": "gbr", "United Kingdom of Great Britain and Northern Ireland": "gbr",
+        "UN": "united-nations",
+        "EU": "european-union",
+        "ICC": "icc",
+        "NATO": "nato",
+        "El] Salvador": "slv",
+        "Kyrgyztan": "kgz",
+        "Republic of Tunisia": "tun",
+        "Tunisia": "tun",
+        "Saint Vincent and Grenadines": "vct",
+        "Turkey": "tur",
+        "Plurinational State of Bolivia": "bol",
+        "Islamic Republic of Iran": "irn",
+        "Bolivarian Republic of Venezuela": "ven",
+        "Niger": "ner",
+        "Nigeria": "nga",
+        "United Kingdom": "gbr",
+        "United Kingdom of Great Britain and Northern Ireland": "gbr",
         "League of Arab States": "league-of-arab-states",
         "League of the Arab States": "league-of-arab-states",
         "Afghanistan Independent Human Rights Commmission": "aihrc",
-        "Palestine": "pse", "State of Palestine": "pse", "Russia": "rus",
+        "Palestine": "pse",
+        "State of Palestine": "pse",
+        "Russia": "rus",
     }
     for value, key in expected.items():
         assert value in values

@@ -105,7 +105,8 @@ def test_symbols_and_ranges():
     (resumption,) = parse_symbols(["S/PV.8699 (Resumption 1)"])
     assert (resumption.number, resumption.resumption, resumption.document_symbol) == (8699, 1, "S/PV.8699(Resumption1)")
     assert parse_symbols(["S/PV.8699(Resumption2)", "S/PV.8699", "s/pv.8699 (resumption 2)"]) == [
-        RecordSymbol(8699, 2), RecordSymbol(8699)
+        RecordSymbol(8699, 2),
+        RecordSymbol(8699),
     ]
     with pytest.raises(ValueError, match="corrigendum"):
         parse_symbols(["S/PV.4567/Corr.1"])

@@ -16,8 +16,12 @@ def test_fuzz(name):
     require_shared()
     strategy, check = TARGETS[name]
 
-    @settings(max_examples=150, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(strategy())
     def run(text):
         check(text)

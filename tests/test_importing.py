@@ -290,12 +290,23 @@ def test_a_record_corrected_only_in_topic_council_year_or_invitations_is_a_chang
     from archive.importing import meeting_checksum
     from archive.parsing import ParsedMeeting
 
-    base = ParsedMeeting(symbol="S/PV.9900", number=9900, resumption=None, date=dt.date(2021, 1, 4),
-                         source_kind="text", source_name="S_PV.9900_E.txt", statements=(),
-                         topic="The situation in Libya", council_year="Seventy-sixth year",
-                         invitations=(("dang", "Permanent Representative"),))
-    for change in ({"topic": "The situation in Mali"}, {"council_year": "Seventy-fifth year"},
-                   {"invitations": (("dang", "Minister for Foreign Affairs"),)}):
+    base = ParsedMeeting(
+        symbol="S/PV.9900",
+        number=9900,
+        resumption=None,
+        date=dt.date(2021, 1, 4),
+        source_kind="text",
+        source_name="S_PV.9900_E.txt",
+        statements=(),
+        topic="The situation in Libya",
+        council_year="Seventy-sixth year",
+        invitations=(("dang", "Permanent Representative"),),
+    )
+    for change in (
+        {"topic": "The situation in Mali"},
+        {"council_year": "Seventy-fifth year"},
+        {"invitations": (("dang", "Minister for Foreign Affairs"),)},
+    ):
         assert meeting_checksum(dataclasses.replace(base, **change)) != meeting_checksum(base), change
 
 

@@ -96,8 +96,11 @@ def test_summaries_are_escaped_once_by_django(client, archive):
     url = f"{statement.speaker.get_absolute_url()}feed/"
     atom = ET.fromstring(client.get(url).content)
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    entry = next(e for e in atom.iterfind("a:entry", ns)
-                 if e.find("a:link", ns).get("href") == BASE + statement.get_absolute_url())
+    entry = next(
+        e
+        for e in atom.iterfind("a:entry", ns)
+        if e.find("a:link", ns).get("href") == BASE + statement.get_absolute_url()
+    )
     summary = entry.find("a:summary", ns)
     assert summary.get("type") == "html"
     word = next(w for w in statement.text.split()[:60] if "'" in w)
@@ -170,7 +173,9 @@ def test_pages_link_their_feeds_and_exports(client, archive):
     for page, feed in pages.items():
         html = client.get(page).content.decode()
         head = html.split("</head>")[0]
-        assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="' + re.escape(feed), head), page
+        assert re.search(
+            r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="' + re.escape(feed), head
+        ), page
         assert f'<a href="{feed}" type="application/atom+xml">' in html, page  # visible too
     html = client.get(france.get_absolute_url()).content.decode()
     assert 'href="/countries/fra/statements.csv"' in html and 'href="/countries/fra/statements.json"' in html
@@ -244,7 +249,9 @@ def test_export_archive_command(archive, tmp_path):
     meetings = [json.loads(line) for line in (tmp_path / "jsonl" / "meetings.jsonl").open()]
     assert sorted(m["slug"] for m in meetings) == sorted(Meeting.objects.values_list("slug", flat=True))
     resolutions = [json.loads(line) for line in (tmp_path / "jsonl" / "resolutions.jsonl").open()]
-    assert [r["number"] for r in resolutions] == list(Resolution.objects.order_by("number").values_list("number", flat=True))
+    assert [r["number"] for r in resolutions] == list(
+        Resolution.objects.order_by("number").values_list("number", flat=True)
+    )
 
     call_command("export_archive", "--format", "csv", "--output", str(tmp_path / "csv"), "--no-progress")
     with (tmp_path / "csv" / "statements.csv").open(newline="", encoding="utf-8") as f:

@@ -41,7 +41,7 @@ def test_statement_permalink(client, sample):
     assert 'href="/meetings/8700/#s7"' in html
     assert 'property="og:title"' in html
     start = html.index("<textarea")
-    assert "Mrs. Gueguen (France), Council member, S/PV.8700, 10 January 2020, p. 3" in html, html[start:start+200]
+    assert "Mrs. Gueguen (France), Council member, S/PV.8700, 10 January 2020, p. 3" in html, html[start : start + 200]
 
 
 def test_unknown_pages_are_404(client, sample):
@@ -68,7 +68,10 @@ def queries(client, url) -> int:
 
 def test_query_counts_do_not_grow_with_the_data(client):
     import_paths([str(SAMPLE / "records" / "S_PV.8708_E.pdf")])
-    small = {url: queries(client, url) for url in ("/", "/meetings/", "/meetings/8708/", "/countries/fra/", "/meetings/8708/3/")}
+    small = {
+        url: queries(client, url)
+        for url in ("/", "/meetings/", "/meetings/8708/", "/countries/fra/", "/meetings/8708/3/")
+    }
     import_paths(SAMPLE_RECORDS)
     large = {url: queries(client, url) for url in small}
     assert large == small

@@ -140,7 +140,9 @@ def test_pdf_reading_order_beats_pdftotext(unsc_2020):
     """pdftotext scatters a justified line ("The Security Council will now ... begin its");
     the PDF reader keeps the sentence whole."""
     (meeting,) = parsed(unsc_2020 / "meetings" / "pdf" / "S_PV.8698_E.pdf")
-    assert "The Security Council will now begin its consideration of the item on its agenda." in meeting.statements[2].text
+    assert (
+        "The Security Council will now begin its consideration of the item on its agenda." in meeting.statements[2].text
+    )
 
 
 def test_not_a_record_is_a_clear_error(tmp_path):

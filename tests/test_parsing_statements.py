@@ -50,7 +50,10 @@ def test_command_line_contract():
     path = SEEDS / "000_b358dbdd33e14572.txt" if SEEDS.exists() else SEED_FIXTURES / "000_b358dbdd33e14572.txt"
     out = subprocess.run(
         [sys.executable, "-m", "archive.parsing", str(path), "--symbol", "S/PV.8027", "--date", "2017-08-02"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     data = json.loads(out.stdout)
     (meeting,) = data["meetings"]
@@ -65,7 +68,9 @@ def test_command_line_contract():
 def test_command_line_reports_bad_files_and_exits_non_zero(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("")
-    out = subprocess.run([sys.executable, "-m", "archive.parsing", str(empty)], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "archive.parsing", str(empty)], capture_output=True, text=True, cwd=ROOT
+    )
     assert out.returncode == 2
     assert "empty.txt:1" in out.stderr
     assert json.loads(out.stdout) == {"meetings": []}
@@ -77,16 +82,34 @@ def test_command_line_reports_bad_files_and_exits_non_zero(tmp_path):
         ("The President:", None, "The President", None, None),
         ("The President (spoke in French):", None, "The President", None, "French"),
         ("Mr. Sadykov (Kazakhstan):", "Mr. Sadykov", None, "Kazakhstan", None),
-        ("Mr. Nebenzia (Russian Federation) (spoke in Russian):", "Mr. Nebenzia", None, "Russian Federation", "Russian"),
+        (
+            "Mr. Nebenzia (Russian Federation) (spoke in Russian):",
+            "Mr. Nebenzia",
+            None,
+            "Russian Federation",
+            "Russian",
+        ),
         ("Ms. Blum de Barberi (Colombia) (spoke in Spanish):", "Ms. Blum de Barberi", None, "Colombia", "Spanish"),
-        ("Mr. Llorentty Solíz (Bolivia (Plurinational State of)) (spoke in Spanish):", "Mr. Llorentty Solíz", None, "Bolivia (Plurinational State of)", "Spanish"),
+        (
+            "Mr. Llorentty Solíz (Bolivia (Plurinational State of)) (spoke in Spanish):",
+            "Mr. Llorentty Solíz",
+            None,
+            "Bolivia (Plurinational State of)",
+            "Spanish",
+        ),
         ("The Secretary-General:", None, "The Secretary-General", None, None),
         ("Mr. Chambas:", "Mr. Chambas", None, None, None),
         ("Dame Barbara Woodward (United Kingdom):", "Dame Barbara Woodward", None, "United Kingdom", None),
         ("Sheikh Al-Thani (Qatar) (spoke in Arabic):", "Sheikh Al-Thani", None, "Qatar", "Arabic"),
         ("Archbishop Caccia (Holy See):", "Archbishop Caccia", None, "Holy See", None),
         ("Mrs. Gueguen (France) (spoke in French):", "Mrs. Gueguen", None, "France", "French"),
-        ("Mr. Ja’afari (Syrian Arab Republic) (spoke in Arabic):", "Mr. Ja’afari", None, "Syrian Arab Republic", "Arabic"),
+        (
+            "Mr. Ja’afari (Syrian Arab Republic) (spoke in Arabic):",
+            "Mr. Ja’afari",
+            None,
+            "Syrian Arab Republic",
+            "Arabic",
+        ),
     ],
 )
 def test_speaker_labels(printed, name, office, delegation, language):
@@ -111,7 +134,12 @@ def test_on_behalf_of():
 
 @pytest.mark.parametrize(
     "text",
-    ["Mr. Guterres has said: we must act.", "Resolution 2370 (2017): the text", "Mrs. Robinson for her briefing.", "the President: no"],
+    [
+        "Mr. Guterres has said: we must act.",
+        "Resolution 2370 (2017): the text",
+        "Mrs. Robinson for her briefing.",
+        "the President: no",
+    ],
 )
 def test_not_labels(text):
     assert match_label(text) is None
@@ -153,10 +181,18 @@ def test_statement_file_must_start_with_a_label():
 @pytest.mark.parametrize(
     ("text", "role", "delegation", "speaker"),
     [
-        ("The Secretary-General: I thank the members of the Council.", "secretariat", "United Nations",
-         "The Secretary-General"),
-        ("The Deputy Secretary-General: I thank the Council.", "secretariat", "United Nations",
-         "The Deputy Secretary-General"),
+        (
+            "The Secretary-General: I thank the members of the Council.",
+            "secretariat",
+            "United Nations",
+            "The Secretary-General",
+        ),
+        (
+            "The Deputy Secretary-General: I thank the Council.",
+            "secretariat",
+            "United Nations",
+            "The Deputy Secretary-General",
+        ),
         ("The President: I now give the floor to the representative of France.", "president", None, None),
         ("Mr. Lacroix (United Nations): I thank the Council.", "secretariat", "United Nations", "Mr. Lacroix"),
         ("Mr. Sadykov (Kazakhstan): I thank you.", "invitee", "Kazakhstan", "Mr. Sadykov"),

@@ -17,9 +17,20 @@ from .conftest import ROOT
 HOST = "archive.example.org"
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 30 + "-not-a-real-key-" + "y" * 30, "ALLOWED_HOSTS": HOST}
 SETTINGS_VARIABLES = (
-    "DATABASE_REPLICA_URLS", "DATABASE_REPLICA_CONNECT_TIMEOUT",
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "REDIS_URL", "CACHE_DIR", "STATIC_ROOT", "OFFICIAL_DOCUMENT_URL",
-    "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "DATABASE_REPLICA_URLS",
+    "DATABASE_REPLICA_CONNECT_TIMEOUT",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "REDIS_URL",
+    "CACHE_DIR",
+    "STATIC_ROOT",
+    "OFFICIAL_DOCUMENT_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
 )
 
@@ -57,7 +68,9 @@ def test_production_refuses_to_start_without_a_secret_key_or_allowed_hosts(tmp_p
 
 @pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/0"], ids=["file-cache", "redis-cache"])
 def test_check_deploy_is_clean(tmp_path, cache_url):
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **PRODUCTION, CACHE_URL=cache_url)
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **PRODUCTION, CACHE_URL=cache_url
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # The only silenced checks are django-ratelimit's notes on the cache (see archive/deploy.py).
     assert re.fullmatch(r"System check identified no issues \([12] silenced\)\.\n", result.stdout), result.stdout
@@ -164,7 +177,13 @@ def test_replica_urls_are_checked_when_the_settings_load(tmp_path):
         "s.DATABASE_ROUTERS)",
     ]
     replicas = "postgres://postgres@10.0.0.2:5432/council_archive, postgres://postgres@10.0.0.3:5432/council_archive"
-    result = run(show, tmp_path, **PRODUCTION, DATABASE_URL=primary, DATABASE_REPLICA_URLS=replicas,
-                 DATABASE_REPLICA_CONNECT_TIMEOUT="3")
+    result = run(
+        show,
+        tmp_path,
+        **PRODUCTION,
+        DATABASE_URL=primary,
+        DATABASE_REPLICA_URLS=replicas,
+        DATABASE_REPLICA_CONNECT_TIMEOUT="3",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['replica1', 'replica2'] [3, 3] ['archive.db_router.ReplicaRouter']"

@@ -90,8 +90,16 @@ def test_phrase(indexed):
     assert len(phrase) < len(found("rule law"))
 
 
-@pytest.mark.parametrize("phrase", ['"rule of law"', '"Security Council"', '"peace and security"',
-                                    '"the Security Council and the Security Council"', '"law of rule"'])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        '"rule of law"',
+        '"Security Council"',
+        '"peace and security"',
+        '"the Security Council and the Security Council"',
+        '"law of rule"',
+    ],
+)
 def test_phrases_match_and_score_as_whoosh_does(indexed, phrase):
     from archive.search.backend import _fast_phrases
 
@@ -161,8 +169,10 @@ def test_facets_count_exact_values(indexed):
         assert n == len(hits & db(delegation__key=key)), key  # keys, not stems ("fra", not "franc")
     for role, n in facets["Role"].items():
         assert n == len(hits & db(role=role))
-    cites = {k: len(hits & set(Citation.objects.filter(number=int(k)).values_list("statement_id", flat=True)))
-             for k in facets["Resolution cited"]}
+    cites = {
+        k: len(hits & set(Citation.objects.filter(number=int(k)).values_list("statement_id", flat=True)))
+        for k in facets["Resolution cited"]
+    }
     assert cites == facets["Resolution cited"]
     assert sum(facets["Language"].values()) == len(hits)
     labels = {v.value: v.label for v in outcome.facets["Delegation"]}
@@ -248,8 +258,15 @@ def test_search_page(client, indexed):
     assert "statements match" in html
 
 
-HIGHLIGHTED = ['"rule of law" OR ceasefire', "ceasefire -Libya", "(Syria OR Yemen) humanitarian -country:France",
-               '"peace and security" year:2020', "speaker:Nebenzia Syria", "peace-keeping sanctions", "the of and"]
+HIGHLIGHTED = [
+    '"rule of law" OR ceasefire',
+    "ceasefire -Libya",
+    "(Syria OR Yemen) humanitarian -country:France",
+    '"peace and security" year:2020',
+    "speaker:Nebenzia Syria",
+    "peace-keeping sanctions",
+    "the of and",
+]
 
 
 def test_every_engine_highlights_through_the_same_method(indexed):

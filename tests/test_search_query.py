@@ -122,7 +122,10 @@ def test_date_spans_include_both_ends():
         ("peace -(year:0001 OR Syria)", "from 1900 to 2200"),
         ("date:2020..2201", "from 1900 to 2200"),
         ("year:1899", "from 1900 to 2200"),
-        *((f"peace{chr(c)}security", "control character") for c in [*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]),
+        *(
+            (f"peace{chr(c)}security", "control character")
+            for c in [*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]
+        ),
         ("peace\x7f", "control character"),
         ("", "Type some words"),
         ("   ", "Type some words"),
@@ -166,7 +169,10 @@ def test_malformed_queries_are_repaired_with_a_notice():
 def test_chips_and_round_trip():
     parsed = ql.parse('(Syria OR Yemen) "rule of law" -Iran country:"Russian Federation"')
     assert [ql.describe(p) for p in parsed.parts] == [
-        "syria or yemen", "“rule of law”", "not iran", "Country: Russian Federation",
+        "syria or yemen",
+        "“rule of law”",
+        "not iran",
+        "Country: Russian Federation",
     ]
     assert parsed.text() == '(syria OR yemen) "rule of law" -iran country:"Russian Federation"'
     assert ql.parse(parsed.text()) == parsed

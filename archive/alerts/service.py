@@ -92,7 +92,9 @@ def followed(kind: str, target: str) -> Followed:
             ql.parse(target)
         except ql.QueryError as exc:
             raise NotFollowable(f"The search cannot be read: {exc}") from exc
-        return Followed(kind, target, f"the search “{target}”", reverse("archive:search") + "?" + urlencode({"q": target}))
+        return Followed(
+            kind, target, f"the search “{target}”", reverse("archive:search") + "?" + urlencode({"q": target})
+        )
     raise NotFollowable(f"Unknown kind of alert {kind!r}.")
 
 
@@ -254,8 +256,9 @@ def _section(subscription: Subscription, ids: list[int]) -> Section:
     what = describe(subscription)
     shown = ids[:MAX_LISTED]
     by_id = Statement.objects.filter(pk__in=shown).listing().in_bulk()
-    return Section(what, absolute(what.path), unsubscribe_url(subscription), [by_id[pk] for pk in shown if pk in by_id],
-                   len(ids))
+    return Section(
+        what, absolute(what.path), unsubscribe_url(subscription), [by_id[pk] for pk in shown if pk in by_id], len(ids)
+    )
 
 
 def send_alerts(*, connection=None) -> AlertRun:
@@ -292,7 +295,9 @@ def _send_to(email: str, subscriptions, run: AlertRun, connection) -> None:
             with transaction.atomic():  # a failed query leaves the address's transaction usable
                 ids = new_statement_ids(subscription, run.ceiling(subscription))
         except Exception as exc:  # one subscription's failure, whatever it is, is reported, not everyone's
-            log.exception("alert subscription %s (%s %r) failed", subscription.pk, subscription.kind, subscription.target)
+            log.exception(
+                "alert subscription %s (%s %r) failed", subscription.pk, subscription.kind, subscription.target
+            )
             run.failures.append(
                 f"subscription {subscription.pk} of {email} ({subscription.kind} {subscription.target!r}): "
                 f"{type(exc).__name__}: {exc}"
@@ -311,7 +316,9 @@ def _send_to(email: str, subscriptions, run: AlertRun, connection) -> None:
         count = sum(s.total for s in sections)
         context = {"sections": sections, "count": count, "unsubscribe_all_url": unsubscribe_all_url(email)}
         subject = f"Council archive: {count} new statement{'s' if count != 1 else ''}"
-        _send(email, subject, "alerts/mail/alerts", context, connection=connection, unsubscribe=unsubscribe_all_url(email))
+        _send(
+            email, subject, "alerts/mail/alerts", context, connection=connection, unsubscribe=unsubscribe_all_url(email)
+        )
         run.messages += 1
         run.statements += count
 
@@ -323,8 +330,12 @@ def _send(to: str, subject: str, template: str, context: dict, *, connection=Non
     if unsubscribe:
         headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     message = EmailMultiAlternatives(
-        subject, render_to_string(f"{template}.txt", context), settings.DEFAULT_FROM_EMAIL, [to],
-        headers=headers, connection=connection,
+        subject,
+        render_to_string(f"{template}.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        headers=headers,
+        connection=connection,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     message.send()

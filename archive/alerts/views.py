@@ -25,8 +25,11 @@ def follow(request: HttpRequest) -> HttpResponse:
         form = FollowForm(request.POST)
         if form.is_valid():
             service.subscribe(form.cleaned_data["email"], form.cleaned_data["kind"], form.cleaned_data["target"])
-            return render(request, "alerts/check_inbox.html",
-                          {"followed": form.cleaned_data["followed"], "email": form.cleaned_data["email"]})
+            return render(
+                request,
+                "alerts/check_inbox.html",
+                {"followed": form.cleaned_data["followed"], "email": form.cleaned_data["email"]},
+            )
         return render(request, "alerts/follow.html", {"form": form}, status=400)
     form = FollowForm(initial={"kind": request.GET.get("kind", ""), "target": request.GET.get("target", "")})
     try:
@@ -37,8 +40,10 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 
 def _bad_link(request: HttpRequest, exc: Exception) -> HttpResponse:
-    message = "This link has expired: sign up again." if isinstance(exc, signing.SignatureExpired) else (
-        "This link is not valid (or the alert no longer exists)."
+    message = (
+        "This link has expired: sign up again."
+        if isinstance(exc, signing.SignatureExpired)
+        else ("This link is not valid (or the alert no longer exists).")
     )
     return render(request, "alerts/done.html", {"title": "Link not valid", "message": message}, status=404)
 
@@ -83,7 +88,12 @@ def unsubscribe_all(request: HttpRequest, token: str) -> HttpResponse:
         return _bad_link(request, exc)
     if request.method == "POST":
         Subscription.objects.filter(email=email).delete()
-        return render(request, "alerts/done.html", {
-            "title": "Unsubscribed", "message": "No more alerts will be sent to this address.",
-        })
+        return render(
+            request,
+            "alerts/done.html",
+            {
+                "title": "Unsubscribed",
+                "message": "No more alerts will be sent to this address.",
+            },
+        )
     return render(request, "alerts/unsubscribe.html", {"label": "every alert to this address"})

@@ -143,12 +143,12 @@ def speakers(request: HttpRequest, filters: Query[s.SpeakerFilters]):
 @router.get("/speakers/{slug}/", response={200: s.SpeakerDetail, **s.ERRORS}, url_name="speaker", tags=["speakers"])
 def speaker(request: HttpRequest, slug: Path[s.SpeakerSlug]):
     """A speaker, with every form of the name as printed."""
-    return _one(Speaker.objects.select_related("delegation").prefetch_related("names"), "speaker", repr(slug), slug=slug)
+    return _one(
+        Speaker.objects.select_related("delegation").prefetch_related("names"), "speaker", repr(slug), slug=slug
+    )
 
 
-@router.get(
-    "/delegations/", response={200: s.DelegationPage, **s.ERRORS}, url_name="delegations", tags=["delegations"]
-)
+@router.get("/delegations/", response={200: s.DelegationPage, **s.ERRORS}, url_name="delegations", tags=["delegations"])
 def delegations(request: HttpRequest, filters: Query[s.DelegationFilters]):
     """States, observer States, organisations and the Secretariat, by name."""
     qs = Delegation.objects.order_by("name", "key")
@@ -170,9 +170,7 @@ def delegation(request: HttpRequest, key: Path[s.DelegationKey]):
 # ---------------------------------------------------------------- resolutions and citations
 
 
-@router.get(
-    "/resolutions/", response={200: s.ResolutionPage, **s.ERRORS}, url_name="resolutions", tags=["resolutions"]
-)
+@router.get("/resolutions/", response={200: s.ResolutionPage, **s.ERRORS}, url_name="resolutions", tags=["resolutions"])
 def resolutions(request: HttpRequest, filters: Query[s.ResolutionFilters]):
     """Resolutions known to the archive (loaded, or cited in a statement), by number or most cited."""
     unread = ("agenda", "stage_directions", "votes", "invitations", "warnings")  # the record's JSON
@@ -188,7 +186,9 @@ def resolutions(request: HttpRequest, filters: Query[s.ResolutionFilters]):
 
 
 @router.get(
-    "/resolutions/{number}/", response={200: s.ResolutionDetail, **s.ERRORS}, url_name="resolution",
+    "/resolutions/{number}/",
+    response={200: s.ResolutionDetail, **s.ERRORS},
+    url_name="resolution",
     tags=["resolutions"],
 )
 def resolution(request: HttpRequest, number: Path[s.ResolutionNumber]):
@@ -233,8 +233,12 @@ def citation(
 ):
     """A citation, named by its statement and its offset in the statement's text."""
     return _one(
-        Citation.objects.listing(), "citation", f"at {start} in statement {meeting}/{order}",
-        statement__meeting__slug=meeting, statement__order=order, start=start,
+        Citation.objects.listing(),
+        "citation",
+        f"at {start} in statement {meeting}/{order}",
+        statement__meeting__slug=meeting,
+        statement__order=order,
+        start=start,
     )
 
 

@@ -59,7 +59,9 @@ class StatementFilters(Paged):
     date_to: IsoDate | None = Field(None, description="Meetings on or before this day (YYYY-MM-DD)")
     role: Role | None = None
     language: str | None = Field(
-        None, max_length=40, pattern=r"^[A-Za-z][A-Za-z -]*$",
+        None,
+        max_length=40,
+        pattern=r"^[A-Za-z][A-Za-z -]*$",
         description="Language spoken, as the record says it (French); English for none given",
     )
     sort: Literal["oldest", "newest"] = Field("oldest", description="In the order spoken, oldest or newest first")
@@ -92,7 +94,9 @@ class ResolutionFilters(Paged):
 class CitationFilters(Paged):
     resolution: ResolutionNumber | None = Field(None, description="Resolution number as printed")
     meeting: MeetingSlug | None = None
-    order: StatementOrder | None = Field(None, description="The citing statement's number in its meeting (with meeting: one statement)")
+    order: StatementOrder | None = Field(
+        None, description="The citing statement's number in its meeting (with meeting: one statement)"
+    )
     delegation: DelegationKey | None = Field(None, description="Key of the citing statement's delegation")
     year: Year | None = None
     date_from: IsoDate | None = None
@@ -101,7 +105,11 @@ class CitationFilters(Paged):
 
 class SearchParams(Schema):
     q: str = Field(
-        ..., min_length=1, max_length=500, pattern=TEXT, description="A query in the site's search language",
+        ...,
+        min_length=1,
+        max_length=500,
+        pattern=TEXT,
+        description="A query in the site's search language",
         examples=['"rule of law" country:France'],
     )
     page: int = Field(1, ge=1, le=10000)
@@ -419,7 +427,6 @@ class Index(Schema):
     docs: str = Field(description="Interactive documentation")
     openapi: str = Field(description="The OpenAPI schema of this API")
     lists: dict[str, str]
-
 
 
 class PageOut(Schema):

@@ -29,7 +29,7 @@ api = ArchiveAPI(
         "Read-only JSON API of the archive of UN Security Council statements: meetings, statements, "
         "speakers, delegations, resolutions, citations and full-text search. Every list is paged "
         "(`page`, `per_page` up to 100) in a stable order, with `count`, `next` and `previous`. "
-        "Errors are JSON: `{\"detail\": \"...\"}`. See /api/v1/docs/ and docs/api.md."
+        'Errors are JSON: `{"detail": "..."}`. See /api/v1/docs/ and docs/api.md.'
     ),
     openapi_url="/schema/",
     docs_url="/docs/",
@@ -46,8 +46,11 @@ def _field(loc) -> str:
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):
     errors = [
-        {"loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())], "msg": e.get("msg", ""),
-         "type": e.get("type", "")}
+        {
+            "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", ())],
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
         for e in exc.errors
     ]
     detail = "; ".join(f"{_field(e['loc'])}: {e['msg']}" for e in errors)
@@ -87,8 +90,10 @@ def json_errors(view):
         response = view(request, *args, **kwargs)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             allow = response.get("Allow")
-            detail = f"{request.method} is not allowed here; use {allow}." if response.status_code == 405 else (
-                response.reason_phrase
+            detail = (
+                f"{request.method} is not allowed here; use {allow}."
+                if response.status_code == 405
+                else (response.reason_phrase)
             )
             response = JsonResponse({"detail": detail}, status=response.status_code)
             if allow:

@@ -20,16 +20,54 @@ from archive.models import Citation, Meeting, Resolution, Statement
 CHUNK = 500  # statements in memory at a time (their texts average some 4-10 kB)
 
 STATEMENT_FIELDS = [
-    "id", "url", "meeting", "meeting_url", "date", "order", "speaker", "speaker_label", "delegation",
-    "delegation_key", "role", "national_capacity", "on_behalf_of", "language", "word_count", "page",
-    "citations", "text",
+    "id",
+    "url",
+    "meeting",
+    "meeting_url",
+    "date",
+    "order",
+    "speaker",
+    "speaker_label",
+    "delegation",
+    "delegation_key",
+    "role",
+    "national_capacity",
+    "on_behalf_of",
+    "language",
+    "word_count",
+    "page",
+    "citations",
+    "text",
 ]
 MEETING_FIELDS = [
-    "id", "slug", "url", "symbol", "number", "resumption", "date", "start_time", "place", "topic",
-    "president", "presidency", "statement_count", "agenda", "votes", "source_kind", "source_name",
+    "id",
+    "slug",
+    "url",
+    "symbol",
+    "number",
+    "resumption",
+    "date",
+    "start_time",
+    "place",
+    "topic",
+    "president",
+    "presidency",
+    "statement_count",
+    "agenda",
+    "votes",
+    "source_kind",
+    "source_name",
 ]
 RESOLUTION_FIELDS = [
-    "number", "symbol", "url", "year", "title", "adopted_on", "adopting_meeting", "vote", "text_in_archive",
+    "number",
+    "symbol",
+    "url",
+    "year",
+    "title",
+    "adopted_on",
+    "adopting_meeting",
+    "vote",
+    "text_in_archive",
     "citation_count",
 ]
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "jsonl": "application/x-ndjson"}
@@ -38,8 +76,9 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "jsonl"
 def _citations_prefetch() -> Prefetch:
     return Prefetch(
         "citations",
-        queryset=Citation.objects.only("statement_id", "number", "year_printed", "text", "paragraphs", "start")
-        .order_by("start"),
+        queryset=Citation.objects.only(
+            "statement_id", "number", "year_printed", "text", "paragraphs", "start"
+        ).order_by("start"),
     )
 
 
@@ -139,8 +178,8 @@ def all_meetings() -> Iterator[Meeting]:
 
 def all_resolutions() -> Iterator[Resolution]:
     return (
-        Resolution.objects.select_related("adopting_meeting").defer("text", "adopting_meeting__agenda",
-                                                                    "adopting_meeting__stage_directions")
+        Resolution.objects.select_related("adopting_meeting")
+        .defer("text", "adopting_meeting__agenda", "adopting_meeting__stage_directions")
         .order_by("number")
         .iterator(chunk_size=CHUNK)
     )
@@ -170,9 +209,7 @@ def csv_cell(value) -> str | int | bool | None:
 
 def _citations_cell(citations: list[dict]) -> str:
     """'S/RES/2334 (2016); S/RES/1325 (2000)' for the CSV's citations column."""
-    return "; ".join(
-        f"S/RES/{c['resolution']}" + (f" ({c['year']})" if c["year"] else "") for c in citations
-    )
+    return "; ".join(f"S/RES/{c['resolution']}" + (f" ({c['year']})" if c["year"] else "") for c in citations)
 
 
 class _Line(io.StringIO):
@@ -249,7 +286,8 @@ def counted(rows: Iterable, progress: Callable[[int], None] | None) -> Iterator:
             progress(1)
 
 
-def statement_export(fmt: str, statements: Iterable[Statement], base_url: str,
-                     progress: Callable[[int], None] | None = None) -> Iterator[str]:
+def statement_export(
+    fmt: str, statements: Iterable[Statement], base_url: str, progress: Callable[[int], None] | None = None
+) -> Iterator[str]:
     rows = (statement_row(statement, base_url) for statement in statements)
     return encode(fmt, counted(rows, progress), STATEMENT_FIELDS)

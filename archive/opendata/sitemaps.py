@@ -33,7 +33,11 @@ class MeetingSitemap(_ImportedSitemap):
 
 class StatementSitemap(_ImportedSitemap):
     def items(self):
-        return Statement.objects.select_related("meeting").only("order", "meeting__slug", "meeting__imported_at").order_by("pk")
+        return (
+            Statement.objects.select_related("meeting")
+            .only("order", "meeting__slug", "meeting__imported_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, item: Statement):
         return item.meeting.imported_at

@@ -24,7 +24,9 @@ urlpatterns = [
     re_path(r"^resolutions/(?P<number>[0-9]+)/statements" + FORMAT, views.resolution_export, name="resolution-export"),
     re_path(r"^search/export" + FORMAT, views.search_export, name="search-export"),
     path(
-        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "opendata:sitemap-section"},
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "opendata:sitemap-section"},
         name="sitemap",
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),

@@ -34,7 +34,9 @@ def delegation_export(request: HttpRequest, key: str, fmt: str) -> StreamingHttp
 @require_GET
 def speaker_export(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse:
     speaker = get_object_or_404(Speaker, slug=slug)
-    return _stream(request, fmt, exports.iter_statements(speaker.statements.oldest_first()), f"{speaker.slug}-statements")
+    return _stream(
+        request, fmt, exports.iter_statements(speaker.statements.oldest_first()), f"{speaker.slug}-statements"
+    )
 
 
 @require_GET

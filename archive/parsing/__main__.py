@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m archive.parsing", description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--symbol", help="meeting symbol for a single statement file, e.g. S/PV.8027")
-    parser.add_argument("--date", type=dt.date.fromisoformat, help="meeting date (YYYY-MM-DD) for a single statement file")
+    parser.add_argument(
+        "--date", type=dt.date.fromisoformat, help="meeting date (YYYY-MM-DD) for a single statement file"
+    )
     args = parser.parse_args(argv)
     meetings = []
     status = 0

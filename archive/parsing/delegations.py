@@ -362,39 +362,60 @@ _ORGANISATIONS: tuple[tuple[str, str, str, str], ...] = (
     ("un-women", "United Nations Entity for Gender Equality and the Empowerment of Women", "UN-Women", "organisation"),
     # Intergovernmental bodies other than the Council's own subsidiary bodies.
     ("peacebuilding-commission", "Peacebuilding Commission", "PBC", "organisation"),
-    ("ceirpp", "Committee on the Exercise of the Inalienable Rights of the Palestinian People",
-     "Committee on Palestinian Rights", "organisation"),
+    (
+        "ceirpp",
+        "Committee on the Exercise of the Inalienable Rights of the Palestinian People",
+        "Committee on Palestinian Rights",
+        "organisation",
+    ),
     # Groups of States speaking jointly.
     ("non-aligned-movement", "Movement of Non-Aligned Countries", "Non-Aligned Movement", "organisation"),
     ("group-of-77", "Group of 77 and China", "G77", "organisation"),
     ("arab-group", "Group of Arab States", "Arab Group", "organisation"),
     ("nordic-countries", "Nordic countries", "Nordic countries", "organisation"),
-    ("group-of-friends-caac", "Group of Friends of Children and Armed Conflict",
-     "Group of Friends of CAAC", "organisation"),
+    (
+        "group-of-friends-caac",
+        "Group of Friends of Children and Armed Conflict",
+        "Group of Friends of CAAC",
+        "organisation",
+    ),
     # National bodies, NGOs and institutions whose representatives briefed the
     # Council (from the unsc-2020 corpus's `country` column).
     ("aihrc", "Afghanistan Independent Human Rights Commission", "AIHRC", "organisation"),
-    ("arab-human-rights-foundation", "Arab Human Rights Foundation", "Arab Human Rights Foundation",
-     "organisation"),
+    ("arab-human-rights-foundation", "Arab Human Rights Foundation", "Arab Human Rights Foundation", "organisation"),
     ("columbia-university", "Columbia University", "Columbia University", "organisation"),
-    ("colombia-truth-commission",
-     "Commission for the Clarification of Truth, Coexistence and Non-Repetition",
-     "Colombian Truth Commission", "organisation"),
+    (
+        "colombia-truth-commission",
+        "Commission for the Clarification of Truth, Coexistence and Non-Repetition",
+        "Colombian Truth Commission",
+        "organisation",
+    ),
     ("cepo", "Community Empowerment for Progress Organization", "CEPO", "organisation"),
-    ("foundation-for-human-rights", "Foundation for Human Rights in South Africa",
-     "Foundation for Human Rights", "organisation"),
+    (
+        "foundation-for-human-rights",
+        "Foundation for Human Rights in South Africa",
+        "Foundation for Human Rights",
+        "organisation",
+    ),
     ("haitian-bars-federation", "Haitian Bars Federation", "Haitian Bars Federation", "organisation"),
     ("medecins-du-monde", "Médecins du Monde", "Médecins du Monde", "organisation"),
-    ("municipal-association-of-women", "Municipal Association of Women", "Municipal Association of Women",
-     "organisation"),
+    (
+        "municipal-association-of-women",
+        "Municipal Association of Women",
+        "Municipal Association of Women",
+        "organisation",
+    ),
     ("norwegian-refugee-council", "Norwegian Refugee Council", "NRC", "organisation"),
     ("physicians-for-human-rights", "Physicians for Human Rights", "PHR", "organisation"),
     ("save-act-mine", "Save Act Mine", "Save Act Mine", "organisation"),
     ("sipri", "Stockholm International Peace Research Institute", "SIPRI", "organisation"),
     ("watchlist-caac", "Watchlist on Children and Armed Conflict", "Watchlist", "organisation"),
-    ("womens-monthly-forum-south-sudan",
-     "Women's Monthly Forum on Peace and Political Processes in South Sudan",
-     "Women's Monthly Forum", "organisation"),
+    (
+        "womens-monthly-forum-south-sudan",
+        "Women's Monthly Forum on Peace and Political Processes in South Sudan",
+        "Women's Monthly Forum",
+        "organisation",
+    ),
     ("wwf", "World Wildlife Fund", "WWF", "organisation"),
     ("yihr", "Youth Initiative for Human Rights", "YIHR", "organisation"),
 )
@@ -579,8 +600,13 @@ _ALIAS_SOURCE: dict[str, tuple[str, ...]] = {
     "csk": ("Czech and Slovak Federal Republic",),
     "sun": ("Soviet Union",),
     # --- Organisations.
-    "united-nations": ("UN", "Secretariat", "United Nations Secretariat", "UN Secretariat",
-                       "Secretariat of the United Nations"),
+    "united-nations": (
+        "UN",
+        "Secretariat",
+        "United Nations Secretariat",
+        "UN Secretariat",
+        "Secretariat of the United Nations",
+    ),
     "european-union": ("Delegation of the European Union to the United Nations",),
     "african-union": ("African Union Commission",),
     "league-of-arab-states": ("League of the Arab States", "LAS"),  # "League of the ...": corpus variant
@@ -604,20 +630,37 @@ _ALIAS_SOURCE: dict[str, tuple[str, ...]] = {
 
 # Values seen in speaker labels or in the corpus's `country` column that name
 # no delegation at all: they resolve to None on purpose.
-NOT_DELEGATIONS: frozenset[str] = frozenset({
-    "individual",  # briefers speaking in a personal capacity (unsc-2020 corpus)
-    "spoke in french",  # a language note entered as a country (unsc-2020, S/PV.8724)
-})
+NOT_DELEGATIONS: frozenset[str] = frozenset(
+    {
+        "individual",  # briefers speaking in a personal capacity (unsc-2020 corpus)
+        "spoke in french",  # a language note entered as a country (unsc-2020, S/PV.8724)
+    }
+)
 
 # ---------------------------------------------------------------------------
 # Normalisation.
 # ---------------------------------------------------------------------------
-_QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u02bc": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u00ad": "",
-})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00ad": "",
+    }
+)
 _SPACE_RE = re.compile(r"\s+")
 _HYPHEN_RE = re.compile(r"\s*-\s*")
 _TRAILING_RE = re.compile(r"[\s.,;:]+$")
@@ -661,10 +704,17 @@ def _parse_states(block: str, kind: str) -> list[DelegationInfo]:
     for line in block.strip().splitlines():
         iso2, iso3, name, short = line.split("|")
         key = iso3.lower()
-        out.append(DelegationInfo(
-            key=key, name=name, kind=kind, iso2=iso2, iso3=iso3,
-            short=short or name, permanent_member=key in _PERMANENT_MEMBERS,
-        ))
+        out.append(
+            DelegationInfo(
+                key=key,
+                name=name,
+                kind=kind,
+                iso2=iso2,
+                iso3=iso3,
+                short=short or name,
+                permanent_member=key in _PERMANENT_MEMBERS,
+            )
+        )
     return out
 
 
@@ -710,9 +760,7 @@ def _build() -> tuple[tuple[DelegationInfo, ...], dict[str, DelegationInfo], dic
 
 
 _ENTRIES, _BY_KEY, _NAMES, _ALIASES = _build()
-_BY_ISO3: dict[str, DelegationInfo] = {
-    e.iso3: e for e in _ENTRIES if e.iso3 is not None
-}
+_BY_ISO3: dict[str, DelegationInfo] = {e.iso3: e for e in _ENTRIES if e.iso3 is not None}
 
 ALIASES: Mapping[str, str] = MappingProxyType(_ALIASES)
 

@@ -93,7 +93,7 @@ class Vote:
 
 @dataclass(frozen=True)
 class Adoption:
-    """"The draft resolution has been adopted unanimously as resolution 2502 (2019)."
+    """ "The draft resolution has been adopted unanimously as resolution 2502 (2019)."
 
     ``order`` is the statement announcing it; statements after it in the meeting explain the vote.
     """
@@ -160,16 +160,12 @@ class ParsedMeeting:
             "president": self.president,
             "presidency": self.presidency,
             "topic": self.topic,
-            "members": [
-                {"delegation": m.delegation, "representative": m.representative}
-                for m in self.members
-            ],
+            "members": [{"delegation": m.delegation, "representative": m.representative} for m in self.members],
             "agenda": [{"title": a.title, "documents": list(a.documents)} for a in self.agenda],
             "source": {"kind": self.source_kind, "name": self.source_name}
             | ({"reader": self.reader} if self.reader else {}),
             "stage_directions": [
-                {"position": s.position, "kind": s.kind, "text": s.text}
-                for s in self.stage_directions
+                {"position": s.position, "kind": s.kind, "text": s.text} for s in self.stage_directions
             ],
             "votes": [{"position": v.position, **v.as_dict()} for v in self.votes],
             "adoptions": [

@@ -362,9 +362,7 @@ def parse(text: str) -> ParsedQuery:
     for value in _date_values(node):
         span = parse_date_span(value)
         if span is not None and (span.start < EARLIEST_DATE or span.end > LATEST_DATE):
-            raise QueryError(
-                f"“{value}”: dates can be searched from {EARLIEST_DATE.year} to {LATEST_DATE.year} only."
-            )
+            raise QueryError(f"“{value}”: dates can be searched from {EARLIEST_DATE.year} to {LATEST_DATE.year} only.")
     parsed = ParsedQuery(node, tuple(dict.fromkeys(notices)))
     _check_length(parsed.text(), "Written out in full, that query")  # shown back and linked: a query too
     return parsed
@@ -501,9 +499,7 @@ def parse_resolution_number(text: str) -> int | None:
 
 def parse_meeting(text: str) -> str | None:
     """'8700', 'S/PV.8700', 'S/PV.8699 (Resumption 1)', '8699-r1' -> the meeting slug."""
-    m = re.fullmatch(
-        r"(?:S/PV\.)?(\d{1,5})(?:\s*\(Resumption\s*(\d{1,2})\)|-r(\d{1,2}))?", text.strip(), re.IGNORECASE
-    )
+    m = re.fullmatch(r"(?:S/PV\.)?(\d{1,5})(?:\s*\(Resumption\s*(\d{1,2})\)|-r(\d{1,2}))?", text.strip(), re.IGNORECASE)
     if not m:
         return None
     resumption = m.group(2) or m.group(3)
@@ -659,7 +655,9 @@ def _filter_sq(node: Filter, resolve_country, resolve_speaker, notices: list[str
     if name == "meeting":
         slug = parse_meeting(value)
         if slug is None:
-            notices.append(f"“meeting:{value}” is not a meeting (try meeting:8700 or meeting:S/PV.8700); it was ignored.")
+            notices.append(
+                f"“meeting:{value}” is not a meeting (try meeting:8700 or meeting:S/PV.8700); it was ignored."
+            )
             return None
         return SQ(meeting_exact=slug)
     raise ValueError(name)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 def test_api_docs_work_under_script_src_self(page, site):
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     policy = page.request.get("/api/v1/docs/").headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     offsite: list[str] = []

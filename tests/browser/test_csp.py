@@ -28,9 +28,11 @@ def watched(context):
     violations: list[str] = []
     page.on(
         "console",
-        lambda msg: violations.append(msg.text)
-        if "Content Security Policy" in msg.text or msg.text.startswith("CSP violation")
-        else None,
+        lambda msg: (
+            violations.append(msg.text)
+            if "Content Security Policy" in msg.text or msg.text.startswith("CSP violation")
+            else None
+        ),
     )
     page.violations = violations
     yield page

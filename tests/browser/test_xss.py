@@ -75,7 +75,7 @@ TEMPLATES = [
     "<form><button formaction=javascript:{js} data-xss={n}>x</button></form>",
     '<div style="background:url(javascript:{js})" data-xss={n}>d</div>',
     "<x onclick={js} data-xss={n}>click</x>",
-    "\";{js};//",
+    '";{js};//',
     "';{js};//",
     '<a href="&#106;avascript:{js}" data-xss={n}>l</a>',
     '<iframe src="javascript:{js}" data-xss={n}></iframe>',
@@ -102,23 +102,51 @@ def hostile_meeting(k: int, payloads: list[tuple[int, str]]):
     from archive.parsing import AgendaItem, MemberSeat, ParsedMeeting, ParsedStatement, StageDirection
 
     statements = [
-        ParsedStatement(order=1, speaker_label="The President", speaker=None, delegation="Viet Nam", role="president",
-                        language=None, paragraphs=tuple(f"xssprobe {p}" for _, p in payloads))
+        ParsedStatement(
+            order=1,
+            speaker_label="The President",
+            speaker=None,
+            delegation="Viet Nam",
+            role="president",
+            language=None,
+            paragraphs=tuple(f"xssprobe {p}" for _, p in payloads),
+        )
     ]
     for order, (_, p) in enumerate(payloads, start=2):
         head = f"xssprobe {p} as said in "
         cited = f"resolution {RESOLUTION} (2020)"
-        statements.append(ParsedStatement(
-            order=order, speaker_label=f"Mr. {p} ({p})", speaker=f"Mr. {p}", delegation=p, role="invitee",
-            language=p, paragraphs=(head + cited + ".",), on_behalf_of=p,
-            citations=(Citation(len("xssprobe "), len(head + cited), (p + " as said in " + cited)[:300], RESOLUTION, 2020),),
-        ))
+        statements.append(
+            ParsedStatement(
+                order=order,
+                speaker_label=f"Mr. {p} ({p})",
+                speaker=f"Mr. {p}",
+                delegation=p,
+                role="invitee",
+                language=p,
+                paragraphs=(head + cited + ".",),
+                on_behalf_of=p,
+                citations=(
+                    Citation(len("xssprobe "), len(head + cited), (p + " as said in " + cited)[:300], RESOLUTION, 2020),
+                ),
+            )
+        )
     return ParsedMeeting(
-        symbol=f"S/PV.{9000 + k}", number=9000 + k, resumption=None, date=dt.date(2021, 1, 1 + k), source_kind="text",
-        source_name=payloads[0][1], statements=tuple(statements), start_time=payloads[1][1], place=payloads[2][1],
-        council_year=payloads[3][1], president=payloads[4][1], presidency="Viet Nam",
-        members=tuple(MemberSeat(p, p) for _, p in payloads[:5]), agenda=tuple(AgendaItem(p, (p,)) for _, p in payloads),
-        stage_directions=tuple(StageDirection(1, p, "other") for _, p in payloads), topic=payloads[5][1],
+        symbol=f"S/PV.{9000 + k}",
+        number=9000 + k,
+        resumption=None,
+        date=dt.date(2021, 1, 1 + k),
+        source_kind="text",
+        source_name=payloads[0][1],
+        statements=tuple(statements),
+        start_time=payloads[1][1],
+        place=payloads[2][1],
+        council_year=payloads[3][1],
+        president=payloads[4][1],
+        presidency="Viet Nam",
+        members=tuple(MemberSeat(p, p) for _, p in payloads[:5]),
+        agenda=tuple(AgendaItem(p, (p,)) for _, p in payloads),
+        stage_directions=tuple(StageDirection(1, p, "other") for _, p in payloads),
+        topic=payloads[5][1],
         warnings=tuple(p for _, p in payloads),
     )
 
@@ -177,7 +205,9 @@ def pages(meetings, speakers, delegations) -> list[str]:
     urls += [f"{search}?{urlencode({'q': 'xssprobe', 'page': n})}" for n in range(2, 13 if LONG else 4)]
     urls += [f"{search}?{urlencode({'q': 'script OR onerror OR svg OR alert OR img OR javascript'})}"]
     urls += [f"{search}?{urlencode({'q': p + ' xssprobe'})}" for p in PAYLOADS[some]]
-    urls += [f"{search}?{urlencode({'q': f'{field}:{quote(p)}'})}" for field in ("country", "speaker") for p in PAYLOADS[:3]]
+    urls += [
+        f"{search}?{urlencode({'q': f'{field}:{quote(p)}'})}" for field in ("country", "speaker") for p in PAYLOADS[:3]
+    ]
     urls += [f"{reverse('archive:about-data')}?reason=unknown_delegation&page={n}" for n in (1, 2)]
     urls += [f"{reverse('archive:speaker-list')}?{urlencode({'q': PAYLOADS[1]})}"]
     # The open data: feeds and the API carrying the hostile statements, and payloads as their queries.
@@ -186,12 +216,33 @@ def pages(meetings, speakers, delegations) -> list[str]:
     urls += [f"/search/feed/?{urlencode({'q': p + ' xssprobe'})}" for p in PAYLOADS[:3]]
     urls += [f"/alerts/follow/?{urlencode({'kind': 'search', 'target': p})}" for p in PAYLOADS[:3]]
     # Pages this list does not name yet (feeds, an API as they land): walked from the URL patterns.
-    named = {"archive:" + n for n in ("home", "meeting-list", "meeting-detail", "statement-detail", "country-list",
-                                       "country-detail", "organisation-detail", "speaker-list", "speaker-detail",
-                                       "about-data", "resolution-list", "resolution-detail", "search", "search-help")}
+    named = {
+        "archive:" + n
+        for n in (
+            "home",
+            "meeting-list",
+            "meeting-detail",
+            "statement-detail",
+            "country-list",
+            "country-detail",
+            "organisation-detail",
+            "speaker-list",
+            "speaker-detail",
+            "about-data",
+            "resolution-list",
+            "resolution-detail",
+            "search",
+            "search-help",
+        )
+    }
     meeting, speaker = meetings[0], speakers[0]
-    by_kwarg = {"slug": meeting.slug, "meeting": meeting.slug, "order": 2, "number": RESOLUTION,
-                "key": delegations[0].key}
+    by_kwarg = {
+        "slug": meeting.slug,
+        "meeting": meeting.slug,
+        "order": 2,
+        "number": RESOLUTION,
+        "key": delegations[0].key,
+    }
     for _, name, converters, _ in patterns():
         if name in named:
             continue
@@ -219,14 +270,21 @@ def test_no_payload_runs_on_any_page(hostile, context):
         page.wait_for_timeout(150)  # onerror / onload / autofocus handlers
         seen = page.evaluate(PROBE)
         if re.fullmatch(r"xss\d+", seen["title"]) or seen["flag"] or seen["elements"] or seen["scriptUrls"]:
-            failures.append(f"{url}: {({k: v for k, v in seen.items() if k != 'html'})}")
-        shown[url] = {f"xss{i}" for i in range(len(PAYLOADS)) if f"data-xss=xss{i}" in seen["html"]
-                      or f"data-xss=&quot;xss{i}" in seen["html"] or f"/xss{i}/" in seen["html"]}
+            failures.append(f"{url}: { ({k: v for k, v in seen.items() if k != 'html'}) }")
+        shown[url] = {
+            f"xss{i}"
+            for i in range(len(PAYLOADS))
+            if f"data-xss=xss{i}" in seen["html"]
+            or f"data-xss=&quot;xss{i}" in seen["html"]
+            or f"/xss{i}/" in seen["html"]
+        }
     page.close()
     assert dialogs == [] and console == [] and failures == [], (dialogs, console, failures)
     # The sweep is not empty: every payload was on several pages, as text.
     per_payload = {f"xss{i}": sum(f"xss{i}" in markers for markers in shown.values()) for i in range(len(PAYLOADS))}
-    assert len(PAYLOADS) >= 200 and min(per_payload.values()) >= 3, sorted(per_payload.items(), key=lambda kv: kv[1])[:5]
+    assert len(PAYLOADS) >= 200 and min(per_payload.values()) >= 3, sorted(per_payload.items(), key=lambda kv: kv[1])[
+        :5
+    ]
     pairs = sum(len(markers) for markers in shown.values())
     print(f"\nXSS sweep: {len(PAYLOADS)} payloads, {len(urls)} page loads, {pairs} payload x page renderings")
 
@@ -245,7 +303,10 @@ def test_the_sweep_sees_a_payload_that_runs(chromium):
         seen = page.evaluate(PROBE)
         assert seen["elements"] == 1
         assert {
-            0: dialogs == ["xss0"], 1: "xss1" in console, 2: seen["title"] == "xss2", 3: seen["flag"] == "xss3",
+            0: dialogs == ["xss0"],
+            1: "xss1" in console,
+            2: seen["title"] == "xss2",
+            3: seen["flag"] == "xss3",
             5: "xss5" in dialogs,
         }[i], (i, PAYLOADS[i], dialogs, console, seen["title"], seen["flag"])
     context.close()

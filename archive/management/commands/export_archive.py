@@ -36,14 +36,31 @@ class Command(BaseCommand):
         base_url = settings.SITE_URL
         quiet = options["no_progress"] or None
         jobs = [
-            ("statements", Statement.objects.count(), lambda bar: exports.statement_export(
-                fmt, exports.all_statements(), base_url, progress=bar.update)),
-            ("meetings", Meeting.objects.count(), lambda bar: exports.encode(
-                fmt, exports.counted((exports.meeting_row(m, base_url) for m in exports.all_meetings()), bar.update),
-                exports.MEETING_FIELDS)),
-            ("resolutions", Resolution.objects.count(), lambda bar: exports.encode(
-                fmt, exports.counted((exports.resolution_row(r, base_url) for r in exports.all_resolutions()), bar.update),
-                exports.RESOLUTION_FIELDS)),
+            (
+                "statements",
+                Statement.objects.count(),
+                lambda bar: exports.statement_export(fmt, exports.all_statements(), base_url, progress=bar.update),
+            ),
+            (
+                "meetings",
+                Meeting.objects.count(),
+                lambda bar: exports.encode(
+                    fmt,
+                    exports.counted((exports.meeting_row(m, base_url) for m in exports.all_meetings()), bar.update),
+                    exports.MEETING_FIELDS,
+                ),
+            ),
+            (
+                "resolutions",
+                Resolution.objects.count(),
+                lambda bar: exports.encode(
+                    fmt,
+                    exports.counted(
+                        (exports.resolution_row(r, base_url) for r in exports.all_resolutions()), bar.update
+                    ),
+                    exports.RESOLUTION_FIELDS,
+                ),
+            ),
         ]
         for name, total, lines in jobs:
             path = folder / f"{name}.{fmt}"
@@ -54,4 +71,3 @@ class Command(BaseCommand):
                         out.write(block)
             partial.replace(path)
             self.stdout.write(f"{path}: {bar.n} {name}")
-

@@ -14,8 +14,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("symbols", nargs="*", metavar="SYMBOL", help="S/PV.8698, 8698, a range S/PV.8700-8710 or 'S/PV.8699 (Resumption 1)'")
-        parser.add_argument("--since-last", action="store_true", help="the meetings after the newest in the archive, until the first not published")
+        parser.add_argument(
+            "symbols",
+            nargs="*",
+            metavar="SYMBOL",
+            help="S/PV.8698, 8698, a range S/PV.8700-8710 or 'S/PV.8699 (Resumption 1)'",
+        )
+        parser.add_argument(
+            "--since-last",
+            action="store_true",
+            help="the meetings after the newest in the archive, until the first not published",
+        )
         parser.add_argument("--force", action="store_true", help="fetch again meetings already imported from a PDF")
         parser.add_argument("--rate", type=float, help="seconds between requests (FETCH_RATE_SECONDS)")
         parser.add_argument("--retries", type=int, help="retries after a server error, time-out or truncated body")
@@ -46,4 +55,6 @@ class Command(BaseCommand):
         if summary.errors:
             for error in summary.errors:
                 self.stderr.write(self.style.ERROR(f"error: {error}"))
-            raise CommandError(f"{len(summary.errors)} record(s) could not be fetched or imported; nothing of them was stored.")
+            raise CommandError(
+                f"{len(summary.errors)} record(s) could not be fetched or imported; nothing of them was stored."
+            )

@@ -25,7 +25,9 @@ class Command(BaseCommand):
             total = len(resolution_files(options["paths"]))
         except ParseError as exc:
             raise CommandError(str(exc)) from exc
-        bar = tqdm(total=total, unit="file", file=sys.stderr, disable=options["no_progress"] or None, desc="Resolutions")
+        bar = tqdm(
+            total=total, unit="file", file=sys.stderr, disable=options["no_progress"] or None, desc="Resolutions"
+        )
         summary = import_resolutions(
             options["paths"], keep_going=options["keep_going"], progress=lambda n, _label: bar.update(n)
         )

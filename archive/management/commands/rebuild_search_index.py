@@ -21,15 +21,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-        parser.add_argument("--procs", type=int, help="worker processes (default: 2 on two or more cores "
-                            f"from {upkeep.PARALLEL_FROM} statements, else 1)")
+        parser.add_argument(
+            "--procs",
+            type=int,
+            help=f"worker processes (default: 2 on two or more cores from {upkeep.PARALLEL_FROM} statements, else 1)",
+        )
 
     def handle(self, *args, **options) -> None:
         for folder in get_backend().clean_leftovers():
             self.stderr.write(f"Removed {folder}, left by a rebuild that did not finish")
         total = Statement.objects.count()
-        bar = tqdm(total=total, unit="statement", file=sys.stderr, disable=options["no_progress"] or None,
-                   desc="Indexing")
+        bar = tqdm(
+            total=total, unit="statement", file=sys.stderr, disable=options["no_progress"] or None, desc="Indexing"
+        )
         started = time.perf_counter()
         with bar:
             count = upkeep.rebuild(progress=bar.update, procs=options["procs"])
