@@ -145,8 +145,27 @@ def linked_speech_file(path: Path) -> None:
     name.symlink_to("/etc/hostname")
 
 
+def fifo(path: Path) -> None:
+    os.mkfifo(path)  # opening it for reading would wait for a writer for ever, holding the import lock
+
+
+def device_link(path: Path) -> None:
+    path.symlink_to("/dev/zero")  # size 0 by stat, and never ends: read whole, it filled the memory
+
+
+def device_in_a_folder(path: Path) -> None:
+    path.mkdir()
+    (path / "S_PV.9999_E.txt").symlink_to("/dev/zero")
+
+
 CASES = {
     # name: (make the file at path, what the error says)
+    "fifo.txt": (fifo, "fifo.txt: not a regular file"),
+    "fifo.pdf": (fifo, "fifo.pdf: not a regular file"),
+    "fifo.txt.gz": (fifo, "fifo.txt.gz: not a regular file"),
+    "zero.txt": (device_link, "zero.txt: not a regular file"),
+    "zero.pdf": (device_link, "zero.pdf: not a regular file"),
+    "zero-in-a-folder": (device_in_a_folder, "S_PV.9999_E.txt: not a regular file"),
     "utf16.txt": (lambda p: write(p, "S/PV.8700\nThe President: é\n".encode("utf-16")), "utf16.txt:1: UTF-16 text"),
     "utf16be-nobom.txt": (
         lambda p: write(p, "Mr. X (France): hello\n".encode("utf-16-be")),

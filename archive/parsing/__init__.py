@@ -22,7 +22,7 @@ from .builder import RecordBuilder
 from .corpus import is_corpus_dir, parse_corpus
 from .cover import MEETING_NO_RE, SYMBOL_RE, Cover, parse_cover
 from .labels import match_label
-from .limits import MAX_TEXT_BYTES, check_file_size, check_statement_length
+from .limits import MAX_PDF_BYTES, MAX_TEXT_BYTES, check_file_size, check_statement_length
 from .lines import Line
 from .model import (
     AgendaItem,
@@ -93,6 +93,7 @@ def parse_record_text(
 def _parse_record_file(p: Path, inherited: dict[str, str] | None = None) -> ParsedMeeting | None:
     """A whole record (PDF or pdftotext text); None when a text file is not a record."""
     if p.suffix.lower() == ".pdf":
+        check_file_size(p, MAX_PDF_BYTES, "a record PDF")
         with p.open("rb") as fh:
             head = fh.read(1024)
         if not head.startswith(b"%PDF"):
@@ -221,6 +222,7 @@ def read_text(path: Path) -> str:
     """A record's or a statement's text; the size is checked before the file is read (and a gzip
     file is never expanded past the limit)."""
     if path.suffix == ".gz":
+        check_file_size(path, MAX_TEXT_BYTES, "a compressed record")
         try:
             with gzip.open(path, "rb") as fh:
                 data = fh.read(MAX_TEXT_BYTES + 1)

@@ -9,6 +9,7 @@ speech's text inside) about 300 MB.
 
 from __future__ import annotations
 
+import stat
 import time
 from pathlib import Path
 
@@ -26,8 +27,13 @@ MAX_PDF_SECONDS = 120.0  # reading one PDF's pages
 
 
 def check_file_size(path: Path, limit: int, what: str) -> int:
-    """The file's size, or ParseError when it is over ``limit`` (checked before reading)."""
-    size = path.stat().st_size
+    """The file's size, or ParseError when it is over ``limit`` or is not a regular file (checked
+    before it is opened: a device such as /dev/zero says size 0 and never ends, and opening a FIFO
+    waits for a writer for ever, holding the import lock)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ParseError(f"not a regular file (a device, a FIFO or a socket): {what} must be a file", path=str(path))
+    size = info.st_size
     if size > limit:
         raise ParseError(f"file too large ({size} bytes; {what} may have at most {limit})", path=str(path))
     return size

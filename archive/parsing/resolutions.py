@@ -18,6 +18,7 @@ from archive.citations import Citation, find_citations
 
 from .corpus import decode_speech
 from .cover import MONTHS
+from .limits import MAX_TEXT_BYTES, check_file_size
 from .model import ParseError
 
 FILENAME_RE = re.compile(r"S-RES-(\d+)\((\d{4})\)", re.I)
@@ -109,6 +110,7 @@ def parse_resolution_text(
 def parse_resolution_file(path: str | Path) -> ParsedResolution:
     p = Path(path)
     m = FILENAME_RE.search(p.name)
+    check_file_size(p, MAX_TEXT_BYTES, "a resolution text")
     text = decode(p.read_bytes(), path=str(p))
     if not text.strip():
         raise ParseError("empty resolution file", path=str(p), line=1)
