@@ -8,6 +8,7 @@ Retry-After. The counters live in the ``ratelimit`` cache (settings ``CACHES``, 
 from __future__ import annotations
 
 import ipaddress
+import unicodedata
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,10 +22,10 @@ KEY = "ip"
 DEFAULT_RETRY_AFTER = 60  # seconds, for a limit this module did not set (no window known)
 
 
-def limit(group: str, setting: str, method=ratelimit.ALL, key: str = KEY):
+def limit(group: str, setting: str, method=ratelimit.ALL, key=KEY):
     """At most ``settings.<setting>`` requests per client to the decorated view (those of ``method``:
     "POST", say; all by default), else 429. Clients are told apart by ``key`` (django-ratelimit's
-    key: the IP address by default, "post:username" for the name a login form is posting)."""
+    key: the IP address by default, or a function of the request such as ``posted_user_name``)."""
 
     def rate(_group: str, request: HttpRequest) -> str:
         value = getattr(settings, setting)
@@ -34,11 +35,18 @@ def limit(group: str, setting: str, method=ratelimit.ALL, key: str = KEY):
     return ratelimit(group=group, key=key, rate=rate, method=method, block=True)
 
 
+def posted_user_name(_group: str, request: HttpRequest) -> str:
+    """The user name a login form posts, as Django's login reads it (stripped, NFKC-normalised),
+    and case-folded: " admin", "admin\u00a0" and "ａｄｍｉｎ" log in as "admin", so they count as
+    "admin"."""
+    return unicodedata.normalize("NFKC", request.POST.get("username", "")).strip().casefold()
+
+
 def login_limits(view):
     """The admin's login form: at most ADMIN_LOGIN_RATE tries per client address and
-    ADMIN_LOGIN_USER_RATE per user name (however many addresses try it); a refused try is answered
-    before any password is hashed."""
-    per_name = limit("admin-login-name", "ADMIN_LOGIN_USER_RATE", method="POST", key="post:username")
+    ADMIN_LOGIN_USER_RATE per user name (however many addresses try it, however it is spelt); a
+    refused try is answered before any password is hashed."""
+    per_name = limit("admin-login-name", "ADMIN_LOGIN_USER_RATE", method="POST", key=posted_user_name)
     per_address = limit("admin-login", "ADMIN_LOGIN_RATE", method="POST")
     return per_address(per_name(view))
 

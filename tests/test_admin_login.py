@@ -82,3 +82,18 @@ def test_the_login_form_itself_is_not_counted(editor):
     for _ in range(3 * per_period(settings.ADMIN_LOGIN_RATE)):
         assert client.get(reverse("admin:login")).status_code == 200
     assert try_password(client, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "variant", [" editor", "editor ", "\teditor", "ｅｄｉｔｏｒ", "ｅditor", "editor\u00a0", "EDITOR"]
+)
+def test_spellings_of_one_user_name_share_its_count(editor, hashed, variant, settings):
+    """Django's login strips and NFKC-normalises the name: each of these logs in as "editor" (or
+    tries to), so each counts against "editor" and none opens a fresh count."""
+    settings.ADMIN_LOGIN_USER_RATE = "3/h"  # a few hashed tries per case are enough
+    allowed = per_period(settings.ADMIN_LOGIN_USER_RATE)
+    for n in range(allowed):
+        assert try_password(Client(REMOTE_ADDR=f"192.0.2.{n}"), f"guess {n}").status_code == 200
+    refused = try_password(Client(REMOTE_ADDR="198.51.100.77"), PASSWORD, username=variant)
+    assert refused.status_code == 429
+    assert len(hashed) == allowed
