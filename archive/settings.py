@@ -224,6 +224,8 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "archive.ratelimits.too_many_requests"
 SEARCH_RATE = os.environ.get("SEARCH_RATE", "120/m")
 ALERT_SIGNUP_RATE = os.environ.get("ALERT_SIGNUP_RATE", "10/h")
+# Sign-ups (so confirmation mails) per mailbox, from any client: nobody can flood an address.
+ALERT_CONFIRMATIONS_PER_ADDRESS = os.environ.get("ALERT_CONFIRMATIONS_PER_ADDRESS", "5/d")
 # Admin login tries (POST) per client address, and per user name from any number of addresses.
 ADMIN_LOGIN_RATE = os.environ.get("ADMIN_LOGIN_RATE", "5/m")
 ADMIN_LOGIN_USER_RATE = os.environ.get("ADMIN_LOGIN_USER_RATE", "20/h")

@@ -155,6 +155,7 @@ def production_env(args, folder: Path, port: int) -> dict[str, str]:
         "ARCHIVE_VAR_DIR": str(folder / "var"),
         "SEARCH_RATE": "1000000/m",
         "ALERT_SIGNUP_RATE": "1000000/m",
+        "ALERT_CONFIRMATIONS_PER_ADDRESS": "1000000/m",
         "WEB_CONCURRENCY": str(args.workers),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "",

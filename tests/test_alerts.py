@@ -249,6 +249,58 @@ def test_sign_up_is_rate_limited_per_client(inbox, browser):
     assert len(inbox.take()) == limit
 
 
+def test_one_mailbox_gets_a_bounded_number_of_confirmation_mails_from_any_client(inbox):
+    """The per-client limit alone let anyone with several addresses flood one mailbox."""
+    imported("8698")
+    limit = int(django_settings.ALERT_CONFIRMATIONS_PER_ADDRESS.split("/")[0])
+    targets = ["fra", "chn", "usa", "gbr", "rus", "deu", "bel", "est", "idn", "nig", "vnm", "zaf"]
+    assert limit < len(targets)
+    statuses = [
+        sign_up(
+            Client(REMOTE_ADDR=f"192.0.2.{n}"),
+            "Victim@Example.org" if n % 2 else "victim@example.org ",
+            "delegation",
+            t,
+        ).status_code
+        for n, t in enumerate(targets[: limit + 2])
+    ]
+    assert statuses[:limit] == [200] * limit and set(statuses[limit:]) == {429}
+    assert [to for to, _ in inbox.take()] == [["victim@example.org"]] * limit
+    assert sign_up(Client(REMOTE_ADDR="192.0.2.99"), "other@example.org", "delegation", "fra").status_code == 200
+
+
+# A domain label over 63 characters once written in IDNA: Django's validator takes it, a mail
+# header cannot carry it (UnicodeError in sanitize_address).
+UNWRITABLE = "a@ä" + "b" * 62 + ".com"
+
+
+def test_an_address_no_mail_can_be_sent_to_is_refused_at_sign_up(inbox, browser):
+    imported("8698")
+    response = sign_up(browser, UNWRITABLE, "delegation", "fra")
+    assert response.status_code == 400 and b"Mail cannot be sent to that address" in response.content
+    assert not Subscription.objects.exists() and inbox.take() == []
+
+
+def test_a_stored_address_no_mail_can_be_sent_to_does_not_stop_the_others(inbox, browser):
+    """Stored before sign-up checked it (or by hand): reported and kept, the others are sent."""
+    imported("8698")
+    subscribed(browser, inbox, READER, "delegation", "fra")
+    before = Subscription.objects.get(email=READER).last_statement_id
+    Subscription.objects.create(
+        email=UNWRITABLE, kind="delegation", target="fra", confirmed_at=timezone.now(), last_statement_id=before
+    )
+    Subscription.objects.create(
+        email="zz@example.org", kind="delegation", target="fra", confirmed_at=timezone.now(), last_statement_id=before
+    )
+    imported("8700")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("send_alerts", stdout=io.StringIO(), stderr=err)
+    assert f"alerts to {UNWRITABLE} not sent" in err.getvalue()
+    assert sorted(to[0] for to, _ in inbox.take()) == [READER, "zz@example.org"]
+    assert Subscription.objects.get(email=UNWRITABLE).last_statement_id == before
+
+
 # ------------------------------------------------------------------------------ grouping and unsubscribing
 
 

@@ -12,6 +12,12 @@ class FollowForm(forms.Form):
     kind = forms.ChoiceField(choices=Subscription.KINDS, widget=forms.HiddenInput)
     target = forms.CharField(max_length=500, widget=forms.HiddenInput)
 
+    def clean_email(self) -> str:
+        try:
+            return service.deliverable(self.cleaned_data["email"])
+        except service.NotFollowable as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
     def clean(self) -> dict:
         data = super().clean()
         if "kind" in data and "target" in data:

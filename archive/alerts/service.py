@@ -27,7 +27,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.db.models import Max, Min
 from django.template.loader import render_to_string
@@ -111,6 +112,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def deliverable(email: str) -> str:
+    """The address, normalised, if a message can be addressed to it; else NotFollowable. An
+    address Django's validator takes may still not be writable in a header (a domain label over 63
+    characters once in IDNA form): refused at sign-up, before anything is stored."""
+    email = normalise_email(email)
+    try:
+        sanitize_address(email, settings.DEFAULT_CHARSET)
+    except (ValueError, UnicodeError) as exc:
+        raise NotFollowable(f"Mail cannot be sent to that address ({exc}).") from exc
+    return email
+
+
 def newest_statement_id() -> int:
     return Statement.objects.aggregate(top=Max("pk"))["top"] or 0
 
@@ -160,7 +173,7 @@ def subscribe(email: str, kind: str, target: str, *, connection=None) -> Subscri
     confirmed). A confirmed subscription is left as it is and nothing is sent."""
     what = followed(kind, target)
     subscription, _created = Subscription.objects.get_or_create(
-        email=normalise_email(email), kind=what.kind, target=what.target
+        email=deliverable(email), kind=what.kind, target=what.target
     )
     if subscription.confirmed_at is None:
         context = {"followed": what, "confirm_url": confirm_url(subscription), "days": CONFIRM_DAYS}
@@ -281,7 +294,10 @@ def send_alerts(*, connection=None) -> AlertRun:
             try:
                 with transaction.atomic():
                     _send_to(email, due.filter(email=email).select_for_update().order_by("pk"), run, connection)
-            except (smtplib.SMTPException, OSError, BadHeaderError) as exc:  # this address only; marks rolled back
+            # This address only (marks rolled back): the server refused it, or the address cannot be
+            # written in a mail header at all (an over-long IDNA label: UnicodeError, a ValueError,
+            # as BadHeaderError is).
+            except (smtplib.SMTPException, OSError, ValueError) as exc:
                 run.failures.append(f"alerts to {email} not sent ({type(exc).__name__}: {exc}); kept for the next run")
     return run
 

@@ -1,4 +1,4 @@
-"""Sign-up (rate-limited per client address), confirmation and one-click unsubscribe. Thin:
+"""Sign-up (rate-limited per client address and per mailbox), confirmation and one-click unsubscribe. Thin:
 check the form or the signed token, call the service, render."""
 
 from __future__ import annotations
@@ -16,8 +16,15 @@ from . import service
 from .forms import FollowForm
 
 
+def posted_address(_group: str, request: HttpRequest) -> str:
+    """The address a sign-up posts, as it is stored: one count per reader's mailbox."""
+    return service.normalise_email(request.POST.get("email", ""))
+
+
 @require_http_methods(["GET", "POST"])
 @limit("alert-signup", "ALERT_SIGNUP_RATE", method="POST")
+# Confirmation mails one mailbox can be sent, whoever asks and from however many addresses.
+@limit("alert-signup-mailbox", "ALERT_CONFIRMATIONS_PER_ADDRESS", method="POST", key=posted_address)
 def follow(request: HttpRequest) -> HttpResponse:
     """GET: the form for ?kind=&target=; POST: store the wish and mail the confirmation link.
     The answer is the same whether or not the address already follows it."""
