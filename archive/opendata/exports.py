@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.db.models import Prefetch, QuerySet
@@ -197,12 +198,22 @@ def all_statements() -> Iterator[Statement]:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def starts_a_formula(text: str) -> bool:
+    """A cell a spreadsheet may read as a formula: one of FORMULA_STARTS first, also after leading
+    white space (a spreadsheet that trims it: " =1+1", "\u00a0=1+1", "\n=1+1") and in its
+    compatibility forms (fullwidth "＝1+1" is "=" once NFKC-normalised)."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    first = text.lstrip()[:1]
+    return bool(first) and unicodedata.normalize("NFKC", first).startswith(FORMULA_STARTS)
+
+
 def csv_cell(value) -> str | int | bool | None:
     """One value as a CSV cell: nested values as JSON, text that a spreadsheet would run as a
     formula made inert. JSON and JSON Lines exports carry the text unchanged."""
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and starts_a_formula(value):
         return "'" + value
     return value
 
