@@ -365,3 +365,34 @@ def test_an_unknown_delegation_is_stored_by_its_name_and_a_key_outside_the_table
     with pytest.raises(ParseError, match=r"S_PV.8700_E.pdf.*'atlantis'"):
         Writer().write(dataclasses.replace(record, number=99999, symbol="S/PV.99999", statements=(wrong,)))
     assert not Meeting.objects.filter(symbol="S/PV.99999").exists()
+
+
+def test_a_surname_that_is_also_a_title_stays_the_surname():
+    """One honorifics list, read as the labels read it (only before the name): "King" and
+    "Prince" were dropped as titles, so Ms. King's key was "rhonda" and she was filed apart from
+    "Ms. King" as printed in other records."""
+    from archive.importing import surname_key
+
+    assert surname_key("Ms. Inga Rhonda King") == surname_key("Ms. King") == "king"
+    assert surname_key("Ms. Diani Jimesha Prince") == "prince"
+    assert surname_key("His Excellency Mr. Faisal bin Farhan Al Saud") == "saud"
+    assert surname_key("Sir Gladwyn JEBB") == "jebb"
+
+
+def test_the_migration_gives_existing_speakers_the_new_keys_and_merges_who_is_now_one(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", "0012_speaker_delegation_protected")])
+    apps = executor.loader.project_state([("archive", "0012_speaker_delegation_protected")]).apps
+    Delegation, Speaker = apps.get_model("archive", "Delegation"), apps.get_model("archive", "Speaker")
+    vct = Delegation.objects.create(key="vct", name="Saint Vincent and the Grenadines", short_name="SVG", kind="state")
+    Speaker.objects.create(slug="inga-rhonda-vct", name="Ms. Inga Rhonda King", surname_key="rhonda", delegation=vct)
+    Speaker.objects.create(slug="king-vct", name="Ms. King", surname_key="king", delegation=vct)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", "0013_speaker_surname_keys")])
+    from archive.models import Speaker as Current
+
+    (king,) = Current.objects.filter(delegation__key="vct")
+    assert (king.surname_key, king.name) == ("king", "Ms. Inga Rhonda King")

@@ -18,7 +18,7 @@ PDF > text > corpus > single statement.
 Every public name is importable from ``archive.importing``.
 """
 
-from .identities import HONORIFIC_WORDS, Identities, fold, surname_key
+from .identities import Identities, fold, surname_key
 from .meetings import (
     PARSER_VERSION,
     STATEMENT_WRITES_LOCK,
@@ -35,7 +35,6 @@ from .runs import IMPORT_LOCK, IMPORT_LOCK_HOLDER, ImportSummary, import_lock, i
 from .sources import READERS, RECORD_SUFFIXES, Source, expand, parse_sources, reader_of, resolved
 
 __all__ = [
-    "HONORIFIC_WORDS",
     "IMPORT_LOCK",
     "IMPORT_LOCK_HOLDER",
     "OCR_CONFIDENCE_FLOOR",

@@ -1,5 +1,5 @@
 """Who speaks for whom, resolved at write time: the delegations and speakers of an import run,
-cached once per run, and the rules that make a speaker's key (surname_key, fold, HONORIFIC_WORDS)."""
+cached once per run, and the rules that make a speaker's key (surname_key, fold; honorifics: parsing.labels)."""
 
 from __future__ import annotations
 
@@ -9,41 +9,9 @@ from django.utils.text import slugify
 
 from archive.parsing import ParseError
 from archive.parsing.delegations import delegation_by_key, resolve_delegation
+from archive.parsing.labels import strip_honorifics
 
 from ..models import Delegation, Speaker, SpeakerName
-
-HONORIFIC_WORDS = {
-    "mr.",
-    "mrs.",
-    "ms.",
-    "miss",
-    "mx.",
-    "dr.",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "sheikh",
-    "sheikha",
-    "his",
-    "her",
-    "excellency",
-    "archbishop",
-    "cardinal",
-    "prince",
-    "princess",
-    "king",
-    "queen",
-    "baroness",
-    "baron",
-    "professor",
-    "prof.",
-    "judge",
-    "monsignor",
-    "bishop",
-    "father",
-    "sister",
-}
 
 
 def fold(text: str) -> str:
@@ -51,7 +19,8 @@ def fold(text: str) -> str:
 
 
 def surname_key(name: str) -> str:
-    words = [w for w in name.replace("’", "'").split() if w.lower() not in HONORIFIC_WORDS]
+    """The last word of the name once its honorifics are off: "Ms. Inga Rhonda King" -> "king"."""
+    words = strip_honorifics(name.replace("’", "'")).split()
     return slugify(fold(words[-1])) if words else slugify(fold(name))
 
 
@@ -113,7 +82,7 @@ class Identities:
             return None
         speaker = self.speakers.get(key)
         if speaker is None:
-            base = slugify(fold(" ".join(w for w in name.split() if w.lower() not in HONORIFIC_WORDS)))
+            base = slugify(fold(strip_honorifics(name)))
             base = (base or key[0])[:90]
             if delegation is not None:
                 base = f"{base}-{delegation.key}"[:110]

@@ -109,6 +109,17 @@ OFFICES = (
 _OFFICE_FORMS = {form: office for office in OFFICES for form in (office, "The " + office[4:].upper())}
 
 _HON = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
+_LEADING_HONORIFICS = re.compile(rf"^(?:(?:{_HON})\s+)+(?=\S)")
+
+
+def strip_honorifics(name: str) -> str:
+    """A person's name without the honorifics printed before it ("Ms. Inga Rhonda King" -> "Inga
+    Rhonda King", "His Excellency Mr. Faisal bin Farhan" -> "Faisal bin Farhan"): the one list
+    (HONORIFICS) read as the labels read it, so a surname that is also a title ("King", "Prince")
+    stays a surname."""
+    return _LEADING_HONORIFICS.sub("", name.strip())
+
+
 _OFF = "|".join(re.escape(o) for o in sorted(_OFFICE_FORMS, key=len, reverse=True))
 _PARTICLE = (
     r"(?:de|da|das|do|dos|del|della|dela|di|du|van|von|der|den|ter|ten|bin|bint|ibn|al|el|la|le"
