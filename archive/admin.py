@@ -39,6 +39,17 @@ def changelist_link(model, label: str, **filters) -> str:
     return format_html('<a href="{}">{}</a>', url, label)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the archive computes or records itself (yearly summaries, import runs): shown, never
+    added or edited by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
     list_display = ("name", "key", "short_name", "kind", "iso2", "iso3", "permanent_member")
@@ -271,19 +282,13 @@ class ResolutionReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(DelegationYear)
-class DelegationYearAdmin(admin.ModelAdmin):
+class DelegationYearAdmin(ReadOnlyAdmin):
     """A summary recomputed after each import: read only."""
 
     list_display = ("delegation", "year", "statements", "chair_turns", "council_member", "presided")
     list_filter = ("year", "council_member", "presided")
     search_fields = ("delegation__name", "delegation__key")
     list_select_related = ("delegation",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(StatementAlias)
@@ -297,7 +302,7 @@ class StatementAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """Every import run, as recorded by the import service (read only)."""
 
     list_display = (
@@ -317,12 +322,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     @admin.display(description="Errors")
     def error_count(self, obj: ImportRun) -> int:
         return len(obj.errors)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(StatementFlag)
