@@ -70,7 +70,9 @@ def running(pid: int) -> bool:
 
 @pytest.fixture(params=["whoosh", "tantivy"])
 def rebuild_env(request, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("SQLITE_TEST_NAME", "DATABASE_URL")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SQLITE_TEST_NAME", "DATABASE_URL", "DATABASE_REPLICA_URLS")
+    }
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'rebuild.sqlite3'}",
         SEARCH_INDEX_DIR=str(tmp_path / "index"),
