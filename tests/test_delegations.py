@@ -495,3 +495,27 @@ def test_every_reader_hands_on_the_key_it_resolved() -> None:
     assert {"vnm", "united-nations"} <= keys  # the chair (the presidency) and the Secretariat
     seats = {m.delegation_key for m in record.members}
     assert len(seats) == len(record.members) == 14 and None not in seats  # the President sits apart
+
+
+def test_every_reader_resolves_china_by_the_meetings_date():
+    """The corpus and single-statement readers, like the record reader: "China" before 25 October
+    1971 is the Republic of China."""
+    import datetime as dt
+
+    from archive.parsing import parse_statement_text
+
+    before = parse_statement_text("Mr. Tsiang (China): I thank you.", symbol="S/PV.492", date=dt.date(1950, 8, 29))
+    after = parse_statement_text("Mr. Zhang (China): I thank you.", symbol="S/PV.8700", date=dt.date(2020, 1, 10))
+    assert before.statements[0].delegation_key == "republic-of-china"
+    assert after.statements[0].delegation_key == "chn"
+
+
+def test_the_corpus_reader_resolves_china_by_the_meetings_date():
+    import datetime as dt
+
+    from archive.parsing.corpus import _statement
+
+    row = {"participanttype": "Mentioned", "country": "China", "speaker": "Mr. Tsiang"}
+    early = _statement(1, row, "I thank you.", path="meta.tsv", line=2, date=dt.date(1950, 8, 29))
+    late = _statement(1, row, "I thank you.", path="meta.tsv", line=2, date=dt.date(2020, 1, 10))
+    assert (early.delegation_key, late.delegation_key) == ("republic-of-china", "chn")

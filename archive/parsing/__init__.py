@@ -169,9 +169,9 @@ def parse_statement_text(
     turn = builder.turns[0]
     label = turn.label
     paragraphs = tuple(p for p in (join_lines(par, vocabulary) for par in turn.paragraphs) if p)
-    from .delegations import resolve_delegation
+    from .delegations import resolve_delegation_on
 
-    info = resolve_delegation(label.delegation) if label.delegation else None
+    info = resolve_delegation_on(label.delegation, date) if label.delegation else None  # "China" by date
     delegation = info.name if info else label.delegation
     key = info.key if info else None
     speaker = label.name

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .cover import MONTHS
-from .delegations import resolve_delegation
+from .delegations import resolve_delegation_on
 from .labels import match_label, squash
 from .limits import (
     MAX_SPEECH_FILE_BYTES,
@@ -149,7 +149,7 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
         statements = []
         for order, (_, line, row) in enumerate(rows, start=1):
             text = _speech_text(row, speeches_dir, table, line)
-            statements.append(_statement(order, row, text, path=str(table), line=line))
+            statements.append(_statement(order, row, text, path=str(table), line=line, date=date))
         meetings.append(
             ParsedMeeting(
                 symbol=symbol,
@@ -195,7 +195,9 @@ def _speech_text(row: dict[str, Any], speeches_dir: Path, table: Path, line: int
     raise ParseError(f"speech {filename or '?'} has no text (no file and no content)", path=str(table), line=line)
 
 
-def _statement(order: int, row: dict[str, Any], text: str, *, path: str, line: int) -> ParsedStatement:
+def _statement(
+    order: int, row: dict[str, Any], text: str, *, path: str, line: int, date: dt.date | None = None
+) -> ParsedStatement:
     text = text.strip()
     found = match_label(text)
     label_printed: str
@@ -214,7 +216,7 @@ def _statement(order: int, row: dict[str, Any], text: str, *, path: str, line: i
     if role is None:
         raise ParseError(f"unknown participanttype {ptype!r}", path=path, line=line)
     country = squash(str(row.get("country") or ""))
-    info = resolve_delegation(country) if country else None
+    info = resolve_delegation_on(country, date) if country else None  # "China" by the meeting's date
     delegation = info.name if info else (country or None)
     if role == "invitee" and info is not None:
         role = delegation_role(info)
