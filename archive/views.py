@@ -1,4 +1,4 @@
-"""Thin views: read with the QuerySets in models.py, render a template."""
+"""Thin views: read with the QuerySets in archive/models/, render a template."""
 
 from __future__ import annotations
 

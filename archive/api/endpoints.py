@@ -1,5 +1,5 @@
 """The API's operations: thin, like the site's views. Each reads its filters (validated by the
-schemas), asks a QuerySet in archive/models.py, and returns one page. List operations make a
+schemas), asks a QuerySet in archive/models/, and returns one page. List operations make a
 constant number of queries: the count, the page (related rows joined), and fixed prefetches."""
 
 from __future__ import annotations
