@@ -213,3 +213,32 @@ def citation_summary(citations) -> dict:
         "citations": total,
         "statements": statements,
     }
+
+
+class Touched:
+    """The delegations, years, speakers and resolutions a meeting names, before and after it is
+    written: their stored counts are recomputed in the meeting's own transaction."""
+
+    def __init__(self) -> None:
+        self.delegations: set[int] = set()
+        self.years: set[int] = set()
+        self.speakers: set[int] = set()
+        self.resolutions: set[int] = set()
+
+    def add(self, meeting: Meeting) -> None:
+        statements = Statement.objects.filter(meeting=meeting)
+        self.delegations.update(statements.filter(delegation__isnull=False).values_list("delegation_id", flat=True))
+        self.delegations.update(CouncilSeat.objects.filter(meeting=meeting).values_list("delegation_id", flat=True))
+        self.speakers.update(statements.filter(speaker__isnull=False).values_list("speaker_id", flat=True))
+        self.resolutions.update(
+            Citation.objects.filter(statement__meeting=meeting, resolution__isnull=False).values_list(
+                "resolution_id", flat=True
+            )
+        )
+        if meeting.date is not None:
+            self.years.add(meeting.date.year)
+
+    def refresh(self) -> None:
+        refresh_summaries(
+            delegations=self.delegations, years=self.years, speakers=self.speakers, resolutions=self.resolutions
+        )

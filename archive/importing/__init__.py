@@ -18,12 +18,12 @@ PDF > text > corpus > single statement.
 Every public name is importable from ``archive.importing``.
 """
 
+from ..stats import Touched
 from .identities import Identities, fold, surname_key
 from .meetings import (
     PARSER_VERSION,
     STATEMENT_WRITES_LOCK,
     MeetingOutcome,
-    Touched,
     Writer,
     hold_statement_writes,
     meeting_checksum,

@@ -23,6 +23,7 @@ from ..models import (
     StatementAlias,
     chrono_key,
 )
+from ..stats import Touched
 from .identities import Identities
 from .quality import apply_corrections, flag_statements
 from .sources import reader_of
@@ -305,34 +306,3 @@ class Writer(Identities):
         for s in parsed.statements:
             rows.extend(self.citation_rows(by_order[s.order], s.citations))
         Citation.objects.bulk_create(rows, batch_size=1000)
-
-
-class Touched:
-    """The delegations, years, speakers and resolutions a meeting names, before and after it is
-    written: their stored counts are recomputed in the meeting's own transaction."""
-
-    def __init__(self) -> None:
-        self.delegations: set[int] = set()
-        self.years: set[int] = set()
-        self.speakers: set[int] = set()
-        self.resolutions: set[int] = set()
-
-    def add(self, meeting: Meeting) -> None:
-        statements = Statement.objects.filter(meeting=meeting)
-        self.delegations.update(statements.filter(delegation__isnull=False).values_list("delegation_id", flat=True))
-        self.delegations.update(CouncilSeat.objects.filter(meeting=meeting).values_list("delegation_id", flat=True))
-        self.speakers.update(statements.filter(speaker__isnull=False).values_list("speaker_id", flat=True))
-        self.resolutions.update(
-            Citation.objects.filter(statement__meeting=meeting, resolution__isnull=False).values_list(
-                "resolution_id", flat=True
-            )
-        )
-        if meeting.date is not None:
-            self.years.add(meeting.date.year)
-
-    def refresh(self) -> None:
-        from ..stats import refresh_summaries
-
-        refresh_summaries(
-            delegations=self.delegations, years=self.years, speakers=self.speakers, resolutions=self.resolutions
-        )

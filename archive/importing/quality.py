@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..models import Correction, Meeting, Statement, StatementFlag
+from ..stats import Touched
 from .identities import Identities
 
 # A scanned statement whose OCR words average below this confidence (0 – 100) is flagged: its
@@ -41,12 +42,13 @@ def correct_meeting(meeting: Meeting) -> int:
     search index and the counts agree at once. Returns the corrections applied."""
     from archive.search.upkeep import index_meetings
 
-    from ..stats import refresh_summaries
-
     with transaction.atomic():
+        touched = Touched()  # the delegations and speakers before and after: only their counts move
+        touched.add(meeting)
         applied = apply_corrections(meeting)
         flag_statements(Statement.objects.filter(meeting=meeting))
-    refresh_summaries()
+        touched.add(meeting)
+        touched.refresh()
     index_meetings([meeting.pk])
     return applied
 
