@@ -17,6 +17,12 @@ up every worker for 17-20 s (40 misspelt words, `/api/v1/search/?q=securty human
 a fifth asks for the home page every 0.2 s; prints each search's time and the home page's (targets:
 each search <= 1 s, the home page < 1 s throughout). --engine picks the search engine (SEARCH_ENGINE).
 
+With --nodes 2 (or more), as behind a load balancer: that many gunicorn instances on their own
+ports over the same database, search engine and shared cache (--cache-url, Redis; a run's own key
+prefix), each with --workers workers; each reader keeps to one node, the readers spread over the
+nodes in turn (a balancer's per-connection routing, done by the readers: no proxy in the way).
+--replica-url sends page reads to a read replica (DATABASE_REPLICA_URLS) on every node.
+
 Exit status 1 when any request failed or p95 is over the target (200 ms), or an --attack target
 was missed.
 """
@@ -143,7 +149,14 @@ def free_port() -> int:
 
 
 def production_env(args, folder: Path, port: int) -> dict[str, str]:
-    return {
+    shared = (
+        {"CACHE_URL": args.cache_url, "CACHE_KEY_PREFIX": f"load-test-{secrets.token_hex(4)}-"}
+        if args.cache_url
+        else {}
+    )
+    if args.replica_url:
+        shared["DATABASE_REPLICA_URLS"] = args.replica_url
+    return shared | {
         "DJANGO_SETTINGS_MODULE": "archive.settings",
         "DATABASE_URL": args.database_url,
         "DEBUG": "0",
@@ -359,14 +372,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures here")
     parser.add_argument("--engine", choices=["whoosh", "tantivy"], default="whoosh", help="search engine")
     parser.add_argument("--attack", action="store_true", help="first, four hostile searches at once (see above)")
+    parser.add_argument("--nodes", type=int, default=1, help="gunicorn instances (app nodes), each with --workers")
+    parser.add_argument("--cache-url", default="", help="the shared cache (redis://...), required with --nodes > 1")
+    parser.add_argument("--replica-url", default="", help="a read replica of --database-url (DATABASE_REPLICA_URLS)")
     args = parser.parse_args(argv)
+    if args.nodes > 1 and not args.cache_url:
+        raise SystemExit("several nodes share their rate limits and caches through Redis: --cache-url redis://...")
     if not args.database_url.startswith("postgres"):
         raise SystemExit("the load test runs against PostgreSQL: --database-url postgres://...")
 
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env = production_env(args, folder, port)
+    ports = [free_port() for _ in range(args.nodes)]
+    env = production_env(args, folder, ports[0])
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     ensure_database(args.database_url)
@@ -379,13 +397,20 @@ def main(argv: list[str] | None = None) -> int:
 
     connections.close_all()
 
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=os.environ.copy()
-    )
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    base = bases[0]
+    servers = [
+        subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=os.environ | {"GUNICORN_BIND": f"127.0.0.1:{port}"},
+        )
+        for port in ports
+    ]
     try:
-        wait_until_up(base + "/", server)
-        warm_up(base, urls, args.workers)
+        for node, server in zip(bases, servers, strict=True):
+            wait_until_up(node + "/", server)
+            warm_up(node, urls, args.workers)
         attack_met = attack(base) if args.attack else True
         with tempfile.TemporaryDirectory(prefix="load-test-") as tmp:
             plan_file, results_file = Path(tmp) / "plan.json", Path(tmp) / "results.json"
@@ -393,8 +418,10 @@ def main(argv: list[str] | None = None) -> int:
             load_before = os.getloadavg()
             print(f"load average before: {load_before[0]:.2f}")
             print(
-                f"{args.users} readers for {args.duration} s against gunicorn ({args.workers} workers) at {base}, "
-                f"pauses {args.wait[0]}-{args.wait[1]} s"
+                f"{args.users} readers for {args.duration} s against {args.nodes} gunicorn node(s) "
+                f"({args.workers} workers each) at {', '.join(bases)}, pauses {args.wait[0]}-{args.wait[1]} s"
+                + (f"; shared cache {args.cache_url}" if args.cache_url else "")
+                + (f"; page reads from the replica {args.replica_url}" if args.replica_url else "")
             )
             processes_before, machine_before = process_cpu(), machine_cpu()
             started = time.monotonic()
@@ -424,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
                     "LOAD_TEST_PLAN": str(plan_file),
                     "LOAD_TEST_RESULTS": str(results_file),
                     "LOAD_TEST_WAIT": f"{args.wait[0]},{args.wait[1]}",
+                    "LOAD_TEST_HOSTS": ",".join(bases),
                 },
                 check=True,
                 capture_output=True,  # locust's own table (approximate percentiles); ours is below
@@ -440,13 +468,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("  " + ", ".join(f"{who} {s:.1f}" for who, s in sorted(used.items(), key=lambda x: -x[1]) if s >= 0.5))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
     summary = report(results, min(duration, args.duration))
     summary |= {
         "users": args.users,
         "duration_s": args.duration,
         "workers": args.workers,
+        "nodes": args.nodes,
         "wait_s": list(args.wait),
         "load_average_before": round(load_before[0], 2),
         "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, summary["requests"]), 1),

@@ -8,6 +8,7 @@ computes exact percentiles.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -19,6 +20,8 @@ from locust.contrib.fasthttp import FastHttpUser
 PLAN = json.loads(Path(os.environ["LOAD_TEST_PLAN"]).read_text(encoding="utf-8"))
 WAIT = tuple(float(x) for x in os.environ.get("LOAD_TEST_WAIT", "0.5,2").split(","))
 RESULTS: list[tuple[str, float, int, str]] = []
+# Several app nodes (load_test.py --nodes): each reader keeps to one, the readers spread in turn.
+NODES = itertools.cycle(os.environ["LOAD_TEST_HOSTS"].split(",")) if os.environ.get("LOAD_TEST_HOSTS") else None
 
 
 @events.request.add_listener
@@ -34,6 +37,11 @@ def write_results(**_kwargs):
 
 class Reader(FastHttpUser):
     wait_time = between(*WAIT)
+
+    def __init__(self, environment):
+        if NODES is not None:
+            self.host = next(NODES)
+        super().__init__(environment)
 
     def open(self, name: str, url: str) -> None:
         with self.client.get(url, name=name, catch_response=True) as response:
