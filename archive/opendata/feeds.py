@@ -45,7 +45,7 @@ class StatementFeed(Feed):
     description_template = "feeds/statement.html"
 
     def item_title(self, item: Statement) -> str:
-        who = item.speaker_name + (f" ({item.delegation.name})" if item.delegation_id else "")
+        who = item.who
         return f"{who}, {item.meeting.title}"
 
     def item_link(self, item: Statement) -> str:
