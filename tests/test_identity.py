@@ -33,6 +33,7 @@ D = dt.date(2020, 6, 1)
         ("Ms. Blum de Barberi", "Ms. Claudia Blum de Barberi"),
         ("Mevliit Cavusoglu", "Mevlüt Çavuşoğlu"),  # OCR in a given name
         ("Egriselda Lopez", "Egriselda Gonzalez Lopez"),
+        ("Taye Atske-Selassie Amde", "Mr. Taye Atskeselassie Amde"),  # given names written together
     ],
 )
 def test_forms_of_one_name_match(a, b):
@@ -173,3 +174,61 @@ def test_hand_merge_and_split_survive_a_re_import(identity_corpus, client):
     assert set(
         Statement.objects.filter(speaker_label__startswith="Ms. King (Saint").values_list("speaker", flat=True)
     ) == {split.pk}
+
+
+def test_migration_re_keys_stored_speakers_and_redirects_merged_slugs(transactional_db, client):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", "0013_speaker_surname_keys")])
+    apps = executor.loader.project_state([("archive", "0013_speaker_surname_keys")]).apps
+    Delegation, Speaker = apps.get_model("archive", "Delegation"), apps.get_model("archive", "Speaker")
+    SpeakerName, Subscription = apps.get_model("archive", "SpeakerName"), apps.get_model("archive", "Subscription")
+    Meeting, Statement = apps.get_model("archive", "Meeting"), apps.get_model("archive", "Statement")
+    est = Delegation.objects.create(key="est", name="Estonia", short_name="Estonia", kind="state")
+    un = Delegation.objects.create(key="united-nations", name="United Nations", short_name="UN", kind="secretariat")
+    bel = Delegation.objects.create(key="bel", name="Belgium", short_name="Belgium", kind="state")
+    meeting = Meeting.objects.create(
+        symbol="S/PV.8725", number=8725, slug="8725", date=dt.date(2020, 2, 18), source_kind="corpus",
+        source_name="x", source_checksum="x", imported_at=dt.datetime(2020, 2, 18, tzinfo=dt.UTC),
+    )  # fmt: skip
+    # as the old rule stored the shared 2020 folder: one person under four keys, and an "unknown"
+    people = [
+        ("jiirgenson-est", "Mr. Sven Jiirgenson", "jiirgenson", est, 3),
+        ("jurgenson-est", "Mr. Jürgenson", "jurgenson", est, 2),
+        ("jtirgenson-est", "Mr. Jtirgenson", "jtirgenson", est, 1),
+        ("sven-jiirgenson-united-nations", "Sven Jiirgenson", "jiirgenson", un, 1),
+        ("unknown-bel", "unknown", "unknown", bel, 1),
+    ]
+    order = 0
+    for slug, name, key, delegation, statements in people:
+        speaker = Speaker.objects.create(
+            slug=slug, name=name, surname_key=key, delegation=delegation, statement_count=statements
+        )
+        SpeakerName.objects.create(speaker=speaker, name=name)
+        for _ in range(statements):
+            order += 1
+            Statement.objects.create(
+                meeting=meeting, order=order, speaker_label=name, speaker=speaker, delegation=delegation,
+                role="member", text="x",
+            )  # fmt: skip
+    Subscription.objects.create(email="a@example.org", kind="speaker", target="jtirgenson-est")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", "0014_identity_speakers")])
+    from archive.models import Speaker as Current
+    from archive.models import Statement as CurrentStatement
+    from archive.models import Subscription as CurrentSubscription
+
+    (sven,) = Current.objects.all()
+    assert (sven.slug, sven.name, sven.statement_count) == ("jiirgenson-est", "Mr. Sven Jürgenson", 7)
+    assert sorted(sven.redirects.values_list("old_slug", flat=True)) == [
+        "jtirgenson-est",
+        "jurgenson-est",
+        "sven-jiirgenson-united-nations",
+    ]
+    assert all(form.evidence for form in sven.names.exclude(name="Mr. Sven Jiirgenson"))
+    assert CurrentSubscription.objects.get().target == "jiirgenson-est"
+    assert CurrentStatement.objects.filter(speaker__isnull=True).count() == 1  # the "unknown" one
+    response = client.get("/speakers/jurgenson-est/")
+    assert response.status_code == 301 and response["Location"] == "/speakers/jiirgenson-est/"

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db import migrations, models
 from django.db.models import Max, Min
 
-from archive.parsing.identity import Known, display_name, is_unnamed, match
+from archive.parsing.identity import CATCH_ALL_DELEGATIONS, Known, display_name, is_unnamed, match
 
 
 def rekey_speakers(apps, schema_editor):
@@ -32,26 +32,30 @@ def rekey_speakers(apps, schema_editor):
     names = {}
     for speaker_id, name in SpeakerName.objects.values_list("speaker_id", "name"):
         names.setdefault(speaker_id, []).append(name)
-    kept = {}  # delegation id -> [(speaker, names, first, last)]
+    kept = {}  # delegation id -> [(speaker, names, first, last, delegation key)]
     for speaker in Speaker.objects.select_related("delegation").order_by("-statement_count", "pk"):
         forms = names.get(speaker.pk) or [speaker.name]
         first, last = spans.get(speaker.pk, (None, None))
         key = speaker.delegation.key if speaker.delegation_id else None
         people = kept.setdefault(speaker.delegation_id, [])
+        candidates = [(people, index) for index in range(len(people))]
+        if key in CATCH_ALL_DELEGATIONS:  # "Sven Jiirgenson" filed under "UN": his State's person
+            candidates += [(group, i) for d, group in kept.items() if d != speaker.delegation_id for i in range(len(group))]
         found = None
-        for index, (other, other_forms, other_first, other_last) in enumerate(people):
-            known = Known(other.pk, tuple(other_forms), key, other_first, other_last)
+        for group, index in candidates:
+            other, other_forms, other_first, other_last, other_key = group[index]
+            known = Known(other.pk, tuple(other_forms), other_key, other_first, other_last)
             matches = [match(form, key, first or last, known) for form in forms]
             if all(m is not None for m in matches):
                 if found is not None:  # fits two people: left apart
                     found = None
                     break
-                found = (index, max(matches, key=lambda m: m[0])[1])
+                found = (group, index, max(matches, key=lambda m: m[0])[1])
         if found is None:
-            people.append((speaker, list(forms), first, last))
+            people.append((speaker, list(forms), first, last, key))
             continue
-        index, evidence = found
-        survivor, survivor_forms, s_first, s_last = people[index]
+        people, index, evidence = found
+        survivor, survivor_forms, s_first, s_last, s_key = people[index]
         Statement.objects.filter(speaker=speaker).update(speaker=survivor)
         for form in SpeakerName.objects.filter(speaker=speaker):
             if form.name in survivor_forms:
@@ -74,7 +78,7 @@ def rekey_speakers(apps, schema_editor):
         survivor.save(update_fields=["statement_count", "name"])
         speaker.delete()
         dates = [d for d in (s_first, s_last, first, last) if isinstance(d, dt.date)]
-        people[index] = (survivor, survivor_forms, min(dates, default=None), max(dates, default=None))
+        people[index] = (survivor, survivor_forms, min(dates, default=None), max(dates, default=None), s_key)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 

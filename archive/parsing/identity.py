@@ -114,7 +114,10 @@ def _near(a: str, b: str) -> bool:
 
 
 def _given_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Given names agree word by word as far as both go: an initial matches its name."""
+    """Given names agree word by word as far as both go (an initial matches its name), or written
+    together ("Atske-Selassie" / "Atskeselassie")."""
+    if a and b and _near("".join(a), "".join(b)):
+        return True
     for x, y in zip(a, b, strict=False):
         if len(x) == 1 or len(y) == 1:
             if x[0] != y[0]:
@@ -219,7 +222,7 @@ def match(name: str, delegation: str | None, date: dt.date | None, person: Known
     else:
         evidence += f"; same delegation ({delegation or 'none'})"
     if date is not None and person.first is not None and strength < EXACT:
-        evidence += f"; {date.isoformat()} within {person.first.isoformat()} – {person.last or person.first}"
+        evidence += f"; {date.isoformat()}, their statements {person.first.isoformat()} – {person.last or person.first}"
     return strength, evidence
 
 
