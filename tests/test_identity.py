@@ -158,6 +158,10 @@ def test_hand_merge_and_split_survive_a_re_import(identity_corpus, client):
     response = client.get(f"/speakers/{old_slug}/?page=1")
     assert response.status_code == 301 and response["Location"] == quy.get_absolute_url() + "?page=1"
     assert Subscription.objects.get(email="a@example.org").target == quy.slug
+    feed = client.get(f"/speakers/{old_slug}/feed/")  # feeds and exports of the old slug: the survivor's
+    assert feed.status_code == 200 and quy.name in feed.content.decode()
+    export = client.get(f"/speakers/{old_slug}/statements.csv")
+    assert export.status_code == 200 and quy.slug in export["Content-Disposition"]
     king = Speaker.objects.get(names__name="Ms. King", delegation__key="vct")
     split = split_name(king, "Ms. King", made_by="editor")
     assert Statement.objects.filter(speaker=split).exists()
@@ -232,3 +236,28 @@ def test_migration_re_keys_stored_speakers_and_redirects_merged_slugs(transactio
     assert CurrentStatement.objects.filter(speaker__isnull=True).count() == 1  # the "unknown" one
     response = client.get("/speakers/jurgenson-est/")
     assert response.status_code == 301 and response["Location"] == "/speakers/jiirgenson-est/"
+
+
+@pytest.mark.django_db
+def test_the_admin_merges_speakers_splits_a_form_and_shows_the_evidence(identity_corpus, admin_client):
+    from archive.importing import import_paths
+    from archive.models import Speaker, SpeakerDecision, SpeakerName
+
+    import_paths([str(identity_corpus)])
+    kings = Speaker.objects.filter(names__name="Ms. King").order_by("pk")  # Saint Vincent's and the wrong USA one
+    assert kings.count() == 2
+    response = admin_client.post(
+        "/admin/archive/speaker/",
+        {"action": "merge_selected", "_selected_action": [str(s.pk) for s in kings]},
+        follow=True,
+    )
+    assert response.status_code == 200 and Speaker.objects.filter(names__name="Ms. King").count() == 1
+    decision = SpeakerDecision.objects.get(kind="merge")
+    assert decision.other == "king-usa" and decision.made_by == "admin"
+    form = SpeakerName.objects.get(name="Dang Dinh Quy")
+    page = admin_client.get(f"/admin/archive/speakername/?q={form.name}").content.decode()
+    assert "family name" in page or "same name" in page  # the rule's evidence, shown
+    admin_client.post("/admin/archive/speakername/", {"action": "split_selected", "_selected_action": [str(form.pk)]})
+    form.refresh_from_db()
+    assert form.speaker.slug != "dang-vnm" and "by hand" in form.evidence
+    assert SpeakerDecision.objects.filter(kind="split", name="Dang Dinh Quy").exists()

@@ -69,6 +69,10 @@ class SpeakerQuerySet(models.QuerySet):
         """The speaker a merged slug now is (SpeakerRedirect), as a QuerySet of zero or one."""
         return self.filter(redirects__old_slug=old_slug)
 
+    def slug_or_merged(self, slug: str) -> SpeakerQuerySet:
+        """The speaker with this slug, or the one it was merged into (zero or one)."""
+        return self.filter(models.Q(slug=slug) | models.Q(redirects__old_slug=slug)).distinct()
+
 
 class Speaker(models.Model):
     """One person (archive.parsing.identity decides who is who). ``name`` is the fullest form seen,

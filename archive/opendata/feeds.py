@@ -122,6 +122,9 @@ class DelegationFeed(NamedStatementFeed):
 class SpeakerFeed(NamedStatementFeed):
     model = Speaker
 
+    def get_object(self, request: HttpRequest, **lookup):
+        return get_object_or_404(Speaker.objects.slug_or_merged(lookup["slug"]))  # a merged slug: the survivor's
+
     def items(self, obj: Speaker):
         return obj.statements.listing().newest_first()[:LIMIT]
 
