@@ -34,6 +34,8 @@ D = dt.date(2020, 6, 1)
         ("Mevliit Cavusoglu", "Mevlüt Çavuşoğlu"),  # OCR in a given name
         ("Egriselda Lopez", "Egriselda Gonzalez Lopez"),
         ("Taye Atske-Selassie Amde", "Mr. Taye Atskeselassie Amde"),  # given names written together
+        ("Alya Ahmed Saif", "Alya Ahmed Saif Al-Thani"),  # the corpus's name cut short
+        ("Mr. Bing Dai", "Mr. Dai Bing"),  # family name first, or last
     ],
 )
 def test_forms_of_one_name_match(a, b):

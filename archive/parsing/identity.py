@@ -150,6 +150,10 @@ def compare(a: NameForm, b: NameForm) -> tuple[int, str] | None:
         return None
     if short.words == long.words[-len(short.words) :]:
         return SURNAME, f"surname {' '.join(short.words)!r} of {long.printed!r}"
+    if short.words == long.words[: len(short.words)]:
+        return COMPATIBLE, f"{short.printed!r} is {long.printed!r} cut short"
+    if len(short.words) == len(long.words) == 2 and short.words == long.words[::-1]:
+        return COMPATIBLE, f"{short.printed!r} is {long.printed!r} in the other order (family name first)"
     if short.surname == long.surname and _given_agree(short.given, long.given):
         return COMPATIBLE, f"{short.printed!r} agrees with {long.printed!r} (given names or initials)"
     if _near(short.surname, long.surname) and _given_agree(short.given, long.given):
