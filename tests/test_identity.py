@@ -68,6 +68,13 @@ def test_a_surname_alone_joins_only_where_nothing_contradicts_it():
     assert resolve("Mr. Dang Dinh Quy", "vnm", years_later, [quy]).ref == 1  # the same printed form
 
 
+def test_a_hyphenated_surname_alone_is_no_full_name_to_contradict():
+    alya = Known(3, ("Alya Ahmed Saif",), "qat", D, D)
+    assert resolve("Ms. Al-Thani", "qat", D, [alya]).ref is None  # no match, but no contradiction either
+    alya = Known(3, ("Alya Ahmed Saif", "Alya Ahmed Saif Al-Thani"), "qat", D, D)
+    assert resolve("Ms. Al-Thani", "qat", D, [alya]).ref == 3
+
+
 def test_a_full_name_crosses_only_from_the_catch_all_delegation():
     sven = Known(7, ("Mr. Sven Jiirgenson", "Mr. Jürgenson"), "est", D, D)
     assert resolve("Sven Jiirgenson", "united-nations", D, [sven]).ref == 7

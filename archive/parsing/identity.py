@@ -63,6 +63,7 @@ class NameForm:
     printed: str
     sex: str | None
     words: tuple[str, ...]
+    parts: int = 0  # words as printed, a hyphenated one counted once ("Al-Thani": 1)
 
     @property
     def surname(self) -> str:
@@ -86,8 +87,10 @@ def name_form(name: str) -> NameForm:
                 break
         else:
             break
-    words = tuple(w for w in re.split(r"[\s,]+", fold(rest).replace("-", " ")) if w and w not in _PARTICLES)
-    return NameForm(printed=name, sex=sex, words=tuple(w.rstrip(".") for w in words if w.rstrip(".")))
+    printed = [w for w in re.split(r"[\s,]+", fold(rest)) if w.strip(".-") and w not in _PARTICLES]
+    words = tuple(w for w in " ".join(printed).replace("-", " ").split() if w not in _PARTICLES)
+    words = tuple(w.rstrip(".") for w in words if w.rstrip("."))
+    return NameForm(printed=name, sex=sex, words=words, parts=len(printed))
 
 
 def _distance(a: str, b: str) -> int:
@@ -163,10 +166,10 @@ def compare(a: NameForm, b: NameForm) -> tuple[int, str] | None:
 
 def contradicts(a: NameForm, b: NameForm) -> bool:
     """Two forms that cannot be one person: different sexes, or two full names (two words or more
-    each) that do not match."""
+    each, a hyphenated surname one word) that do not match."""
     if a.sex and b.sex and a.sex != b.sex:
         return True
-    return len(a.words) > 1 and len(b.words) > 1 and compare(a, b) is None
+    return a.parts > 1 and b.parts > 1 and compare(a, b) is None
 
 
 @dataclass(frozen=True)
