@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .importing import merge_speakers, split_name
+from .importing.speakers import HAND
 from .models import (
     Citation,
     Correction,
@@ -27,7 +29,9 @@ from .models import (
     Resolution,
     ResolutionReference,
     Speaker,
+    SpeakerDecision,
     SpeakerName,
+    SpeakerRedirect,
     Statement,
     StatementAlias,
     StatementFlag,
@@ -65,6 +69,8 @@ class DelegationAdmin(admin.ModelAdmin):
 class SpeakerNameInline(admin.TabularInline):
     model = SpeakerName
     extra = 0
+    fields = ("name", "evidence")
+    readonly_fields = ("evidence",)
 
 
 @admin.register(Speaker)
@@ -76,9 +82,23 @@ class SpeakerAdmin(admin.ModelAdmin):
     autocomplete_fields = ("delegation",)
     inlines = (SpeakerNameInline,)
     readonly_fields = ("statements_link",)
+    actions = ("merge_selected",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_statements=Count("statements"))
+
+    @admin.action(
+        description="Merge the selected speakers into the one with the most statements", permissions=["change"]
+    )
+    def merge_selected(self, request, queryset) -> None:
+        people = sorted(queryset, key=lambda s: (-s.n_statements, s.pk))
+        if len(people) < 2:
+            self.message_user(request, "Select two speakers or more to merge.", messages.WARNING)
+            return
+        survivor = people[0]
+        for gone in people[1:]:
+            merge_speakers(survivor, gone, evidence=f"merged {HAND} by {request.user}", made_by=str(request.user))
+        self.message_user(request, f"Merged {len(people) - 1} speaker(s) into {survivor.name} ({survivor.slug}).")
 
     @admin.display(description="Statements", ordering="n_statements")
     def statement_count(self, obj: Speaker) -> int:
@@ -87,6 +107,44 @@ class SpeakerAdmin(admin.ModelAdmin):
     @admin.display(description="Statements")
     def statements_link(self, obj: Speaker) -> str:
         return changelist_link(Statement, f"{obj.n_statements} statements", speaker__id__exact=obj.pk)
+
+
+@admin.register(SpeakerName)
+class SpeakerNameAdmin(admin.ModelAdmin):
+    """Every printed form of a name and why it is its person's; a form can be split off."""
+
+    list_display = ("name", "speaker", "evidence")
+    list_select_related = ("speaker",)
+    search_fields = ("name", "speaker__name", "speaker__slug", "evidence")
+    raw_id_fields = ("speaker",)
+    actions = ("split_selected",)
+
+    @admin.action(
+        description="Split the selected printed forms off, each to a person of its own", permissions=["change"]
+    )
+    def split_selected(self, request, queryset) -> None:
+        for form in queryset.select_related("speaker__delegation"):
+            try:
+                person = split_name(form.speaker, form.name, made_by=str(request.user))
+            except ValueError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+                continue
+            self.message_user(request, f"{form.name!r} is now {person.slug}.")
+
+
+@admin.register(SpeakerDecision)
+class SpeakerDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("made_at", "kind", "speaker", "other", "name", "made_by")
+    list_select_related = ("speaker",)
+    list_filter = ("kind",)
+    search_fields = ("speaker__name", "other", "name")
+
+
+@admin.register(SpeakerRedirect)
+class SpeakerRedirectAdmin(ReadOnlyAdmin):
+    list_display = ("old_slug", "speaker")
+    list_select_related = ("speaker",)
+    search_fields = ("old_slug", "speaker__slug")
 
 
 class CouncilSeatInline(admin.TabularInline):

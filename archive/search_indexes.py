@@ -53,7 +53,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         )
 
     def prepare_speaker(self, obj: Statement) -> str:
-        names = [obj.speaker_label]
+        names = [obj.label_as_printed]  # "unknown" printed where no name was is not a name to find
         if obj.speaker_id:
             names.append(obj.speaker.name)
         if obj.role == "president" and obj.meeting.president_name:

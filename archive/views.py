@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -212,7 +212,11 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 
 
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    speaker = get_object_or_404(Speaker.objects.select_related("delegation"), slug=slug)
+    speaker = Speaker.objects.select_related("delegation").filter(slug=slug).first()
+    if speaker is None:  # a speaker merged into another: its page is the survivor's
+        survivor = get_object_or_404(Speaker.objects.merged_into(slug))
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(survivor.get_absolute_url() + (f"?{query}" if query else ""))
     spans = cached(
         f"speaker-spans:{speaker.pk}",
         lambda: [

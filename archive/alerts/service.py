@@ -74,10 +74,10 @@ def followed(kind: str, target: str) -> Followed:
             raise NotFollowable(f"No delegation {target!r} in the archive.")
         return Followed(kind, target, delegation.name, delegation.get_absolute_url())
     if kind == "speaker":
-        speaker = Speaker.objects.filter(slug=target).first()
+        speaker = Speaker.objects.slug_or_merged(target).first()  # a merged slug: follow the survivor
         if speaker is None:
             raise NotFollowable(f"No speaker {target!r} in the archive.")
-        return Followed(kind, target, speaker.name, speaker.get_absolute_url())
+        return Followed(kind, speaker.slug, speaker.name, speaker.get_absolute_url())
     if kind == "resolution":
         # A resolution may be followed before any statement cites it (it then has no row yet).
         if not re.fullmatch(r"[0-9]{1,5}", target) or int(target) == 0:

@@ -229,6 +229,9 @@ class StatementOut(Schema):
     meeting: MeetingRef
     order: int
     speaker_label: str = Field(description="As printed")
+    speaker_name: str = Field(
+        description="Who spoke: the speaker's name, or 'Representative of X' when none was printed"
+    )
     speaker: SpeakerRef | None
     delegation: DelegationRef | None
     delegation_as_printed: str

@@ -12,6 +12,7 @@ PDF > text > corpus > single statement.
 | ``sources`` | paths, folders and globs expanded to sources (records before corpora), parsed; ``reader_of`` |
 | ``meetings`` | ``Writer``: one meeting's transaction (row, seats, statements, citations, adoptions, counts) |
 | ``identities`` | delegations and speakers resolved at write time (``surname_key``, ``fold``) |
+| ``speakers`` | who is who by hand: ``merge_speakers``, ``split_name``; ``merge_report`` of every form joined to a person |
 | ``quality`` | data-quality flags and hand corrections (``flag_statements``, ``correct_meeting``) |
 | ``resolutions`` | resolution texts and ``relink_citations`` |
 
@@ -33,6 +34,7 @@ from .quality import OCR_CONFIDENCE_FLOOR, apply_corrections, correct_meeting, f
 from .resolutions import ResolutionSummary, import_resolutions, relink_citations, resolution_files
 from .runs import IMPORT_LOCK, IMPORT_LOCK_HOLDER, ImportSummary, import_lock, import_paths
 from .sources import READERS, RECORD_SUFFIXES, Source, expand, parse_sources, reader_of, resolved
+from .speakers import MergedForm, merge_report, merge_speakers, split_name
 
 __all__ = [
     "IMPORT_LOCK",
@@ -45,6 +47,7 @@ __all__ = [
     "Identities",
     "ImportSummary",
     "MeetingOutcome",
+    "MergedForm",
     "ResolutionSummary",
     "Source",
     "Touched",
@@ -59,11 +62,14 @@ __all__ = [
     "import_paths",
     "import_resolutions",
     "meeting_checksum",
+    "merge_report",
+    "merge_speakers",
     "parse_sources",
     "reader_of",
     "relink_citations",
     "resolution_files",
     "resolved",
     "settled_statement_id",
+    "split_name",
     "surname_key",
 ]

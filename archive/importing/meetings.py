@@ -28,7 +28,7 @@ from .identities import Identities
 from .quality import apply_corrections, flag_statements
 from .sources import reader_of
 
-PARSER_VERSION = "3"  # 3: records of other eras, scans read through OCR
+PARSER_VERSION = "4"  # 3: records of other eras, scans read through OCR; 4: corpus rows with no name printed, language notes as country
 
 
 @dataclass
@@ -262,7 +262,7 @@ class Writer(Identities):
         return {
             "chrono": chrono_key(meeting.date, meeting.number, meeting.resumption, s.order),
             "speaker_label": s.speaker_label[:300],
-            "speaker": self.speaker(s.speaker, delegation),
+            "speaker": self.speaker(s.speaker, delegation, meeting.date),
             "delegation": delegation,
             "delegation_as_printed": (s.delegation or "")[:200],
             "role": s.role,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from archive.parsing.identity import UNLABELLED
+
 from ..models import Correction, Meeting, Statement, StatementFlag
 from ..stats import Touched
 from .identities import Identities
@@ -67,7 +69,7 @@ def flag_statements(statements) -> None:
             flags.append(StatementFlag(statement=s, reason="unknown_delegation", detail=s.delegation_as_printed[:300]))
         elif s.delegation_id is None and s.role != "president":
             flags.append(StatementFlag(statement=s, reason="unplaced_speaker", detail=s.speaker_label[:300]))
-        if s.speaker_label == "(unlabelled)":
+        if s.speaker_label == UNLABELLED:
             flags.append(StatementFlag(statement=s, reason="unlabelled"))
         if s.ocr_confidence is not None and s.ocr_confidence < OCR_CONFIDENCE_FLOOR:
             detail = f"mean OCR word confidence {s.ocr_confidence:.0f} (below {OCR_CONFIDENCE_FLOOR})"

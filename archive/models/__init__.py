@@ -32,6 +32,8 @@ from .records import (  # noqa: F401
     Correction,
     DelegationYear,
     ImportRun,
+    SpeakerDecision,
+    SpeakerRedirect,
     StatementAlias,
     StatementFlag,
     StatementFlagQuerySet,

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.parsing.identity import is_unnamed
+
 ROLE_CHOICES = [
     ("president", "President"),
     ("member", "Council member"),
@@ -63,9 +65,18 @@ class SpeakerQuerySet(models.QuerySet):
         """Speakers with at least one statement (counts refreshed after each import)."""
         return self.filter(statement_count__gt=0)
 
+    def merged_into(self, old_slug: str) -> SpeakerQuerySet:
+        """The speaker a merged slug now is (SpeakerRedirect), as a QuerySet of zero or one."""
+        return self.filter(redirects__old_slug=old_slug)
+
+    def slug_or_merged(self, slug: str) -> SpeakerQuerySet:
+        """The speaker with this slug, or the one it was merged into (zero or one)."""
+        return self.filter(models.Q(slug=slug) | models.Q(redirects__old_slug=slug)).distinct()
+
 
 class Speaker(models.Model):
-    """One person. ``name`` is the fullest form seen; variants keep every printed form."""
+    """One person (archive.parsing.identity decides who is who). ``name`` is the fullest form seen,
+    surname spelt as the best source spelt it; ``names`` keeps every printed form and its evidence."""
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
@@ -102,8 +113,13 @@ class Speaker(models.Model):
 
 
 class SpeakerName(models.Model):
+    """A form of a speaker's name as printed, and why it is this person's (archive.parsing.identity):
+    empty ``evidence`` for the first form, the rule's words for an automatic merge, the editor's
+    decision for a hand merge or split. A form once stored names this person on every re-import."""
+
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=200)
+    evidence = models.TextField(blank=True, help_text="Why this form is this person's (empty: the first form)")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["speaker", "name"], name="unique_speaker_name")]
@@ -352,16 +368,39 @@ class Statement(models.Model):
 
     @property
     def printed_name(self) -> str:
-        """The speaker's name as this record prints it ("Mrs. Gueguen"; the President's from the cover)."""
+        """The speaker's name as this record prints it ("Mrs. Gueguen"; the President's from the
+        cover); empty when the source prints none."""
         if self.role == "president" and self.meeting.president_name:
             return self.meeting.president_name
         name = self.speaker_label.split("(", 1)[0].strip()
-        return name or self.speaker_name
+        if name and not is_unnamed(name):
+            return name
+        return self.speaker.name if self.speaker_id else ""
+
+    @property
+    def who(self) -> str:
+        """ "Mr. Dang (Viet Nam)", or "Representative of Belgium" where no name was printed: the
+        one form titles, feeds and mails give."""
+        if self.is_named and self.delegation_id:
+            return f"{self.speaker_name} ({self.delegation.name})"
+        return self.speaker_name
+
+    @property
+    def is_named(self) -> bool:
+        """A speaker or a printed label names who spoke (else: "Representative of X")."""
+        return bool(self.speaker_id) or bool(self.speaker_label.split("(", 1)[0].strip() and self.label_as_printed)
+
+    @property
+    def label_as_printed(self) -> str:
+        """The label as printed, or empty where the source printed none ("unknown", "(unlabelled)")."""
+        return "" if is_unnamed(self.speaker_label) else self.speaker_label
 
     @property
     def citation(self) -> str:
-        """'Mr. Dang (Viet Nam), President, S/PV.8698, 8 January 2020, p. 2'"""
-        parts = [self.printed_name + (f" ({self.delegation.name})" if self.delegation_id else "")]
+        """'Mr. Dang (Viet Nam), President, S/PV.8698, 8 January 2020, p. 2'; with no name printed,
+        'Representative of Belgium, Council member, S/2020/254, ...'."""
+        name = self.printed_name
+        parts = [f"{name} ({self.delegation.name})" if name and self.delegation_id else name or self.speaker_name]
         parts.append(self.get_role_display())
         parts.append(self.meeting.title)
         if self.meeting.date:
@@ -372,9 +411,13 @@ class Statement(models.Model):
 
     @property
     def speaker_name(self) -> str:
-        if self.speaker_id:
-            return self.speaker.name
-        return self.speaker_label
+        """Who spoke, as every page, feed, export and the API show it: the speaker's name; with no
+        name printed, "Representative of X" (never "unknown", never a label placeholder)."""
+        if self.is_named:
+            return self.speaker.name if self.speaker_id else self.speaker_label
+        if self.delegation_id:
+            return f"Representative of {self.delegation.name}"
+        return "Unnamed speaker"
 
 
 class ResolutionQuerySet(models.QuerySet):

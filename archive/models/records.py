@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .core import Delegation, Meeting, Statement
+from .core import Delegation, Meeting, Speaker, Statement
 
 
 class DelegationYear(models.Model):
@@ -177,3 +177,39 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} follows {self.kind} {self.target}"
+
+
+class SpeakerRedirect(models.Model):
+    """The slug of a speaker merged into another: its page answers with a permanent redirect to the
+    survivor, and a follow of it follows the survivor."""
+
+    old_slug = models.SlugField(max_length=120, unique=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} -> {self.speaker.slug}"
+
+
+class SpeakerDecision(models.Model):
+    """A decision by hand about who is who (admin): two speakers merged, or a printed form split
+    off to a person of its own. The printed forms it moved stay with their person on every
+    re-import (archive.importing.identities); this row says who decided it and when."""
+
+    KINDS = [("merge", "Merged"), ("split", "Split off")]
+    kind = models.CharField(max_length=10, choices=KINDS)
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="decisions", help_text="The survivor, or the person split off"
+    )
+    other = models.CharField(max_length=120, help_text="Merge: the slug merged in; split: the slug the form left")
+    name = models.CharField(max_length=200, blank=True, help_text="Split: the printed form moved")
+    note = models.TextField(blank=True)
+    made_by = models.CharField(max_length=150, blank=True)
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        if self.kind == "merge":
+            return f"{self.other} merged into {self.speaker.slug}"
+        return f"{self.name!r} split from {self.other} to {self.speaker.slug}"

@@ -45,7 +45,7 @@ class StatementFeed(Feed):
     description_template = "feeds/statement.html"
 
     def item_title(self, item: Statement) -> str:
-        who = item.speaker_name + (f" ({item.delegation.name})" if item.delegation_id else "")
+        who = item.who
         return f"{who}, {item.meeting.title}"
 
     def item_link(self, item: Statement) -> str:
@@ -121,6 +121,9 @@ class DelegationFeed(NamedStatementFeed):
 
 class SpeakerFeed(NamedStatementFeed):
     model = Speaker
+
+    def get_object(self, request: HttpRequest, **lookup):
+        return get_object_or_404(Speaker.objects.slug_or_merged(lookup["slug"]))  # a merged slug: the survivor's
 
     def items(self, obj: Speaker):
         return obj.statements.listing().newest_first()[:LIMIT]

@@ -33,7 +33,7 @@ def delegation_export(request: HttpRequest, key: str, fmt: str) -> StreamingHttp
 
 @require_GET
 def speaker_export(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse:
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speaker = get_object_or_404(Speaker.objects.slug_or_merged(slug))  # a merged slug: the survivor's
     return _stream(
         request, fmt, exports.iter_statements(speaker.statements.oldest_first()), f"{speaker.slug}-statements"
     )

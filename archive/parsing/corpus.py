@@ -19,7 +19,8 @@ from typing import Any
 
 from .cover import MONTHS
 from .delegations import resolve_delegation_on
-from .labels import match_label, squash
+from .identity import UNLABELLED, is_unnamed
+from .labels import LANGUAGE_RE, match_label, squash
 from .limits import (
     MAX_SPEECH_FILE_BYTES,
     MAX_TABLE_BYTES,
@@ -36,7 +37,6 @@ from .textfix import drop_control
 # Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
 BASENAME_RE = re.compile(r"^UNSC_(\d{4})_SPV\.(\d{1,6})(?:Resumption(\d{1,3}))?$")
 VTC_RE = re.compile(r"^(\d{4})_(\d{1,6})$")
-UNKNOWN_SPEAKERS = {"unknown", "n/a", "na", "none", "-", "?"}
 ROLE_BY_TYPE = {"The President": "president", "Mentioned": "member", "Guest": "invitee"}
 
 
@@ -208,7 +208,8 @@ def _statement(
         language = label.language
         body = text[offset:]
     else:
-        label_printed = squash(str(row.get("speaker") or "")) or "(unlabelled)"
+        label_printed = squash(str(row.get("speaker") or ""))  # "unknown" is no label: nothing was printed
+        label_printed = UNLABELLED if is_unnamed(label_printed) else label_printed
         body = text
     paragraphs = tuple(p.strip() for p in body.split("\n") if p.strip())
     ptype = str(row.get("participanttype") or "")
@@ -216,12 +217,14 @@ def _statement(
     if role is None:
         raise ParseError(f"unknown participanttype {ptype!r}", path=path, line=line)
     country = squash(str(row.get("country") or ""))
+    if LANGUAGE_RE.match(f"({country})"):  # "spoke in French": the label's notes, read out of order
+        country = found[0].delegation or "" if found else ""
     info = resolve_delegation_on(country, date) if country else None  # "China" by the meeting's date
     delegation = info.name if info else (country or None)
     if role == "invitee" and info is not None:
         role = delegation_role(info)
     speaker = squash(str(row.get("speaker") or "")) or None
-    if speaker is not None and speaker.lower() in UNKNOWN_SPEAKERS:
+    if is_unnamed(speaker):
         speaker = None
     if role == "president" and speaker is None and found and found[0].name:
         speaker = found[0].name

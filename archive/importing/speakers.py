@@ -1,0 +1,128 @@
+"""Who is who, decided by hand (admin) or found again over stored speakers (migration 0014): merging
+two speakers, splitting a printed form off to a person of its own, and the report of every form
+the automatic rule joined to a person (``manage.py speaker_merges``).
+
+A decision moves printed forms (SpeakerName rows) between people; the import looks a printed form
+up before it asks the rule (Identities.speaker), so a re-import keeps the decision. Merged slugs
+answer with the survivor (SpeakerRedirect) and follows of them follow the survivor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from archive.parsing.identity import display_name, fold
+
+from ..models import Speaker, SpeakerDecision, SpeakerName, SpeakerRedirect, Statement, Subscription
+from ..stats import refresh_summaries
+from .identities import Identities
+
+HAND = "by hand"  # in the evidence of every form a person moved
+
+
+def _reindex(meeting_ids: set[int]) -> None:
+    from archive.search.upkeep import index_meetings
+
+    if meeting_ids:
+        transaction.on_commit(lambda: index_meetings(sorted(meeting_ids)))
+
+
+def merge_speakers(
+    survivor: Speaker, gone: Speaker, *, evidence: str, made_by: str = "", by_hand: bool = True
+) -> Speaker:
+    """``gone`` becomes ``survivor``: its statements, its printed forms (with ``evidence``), its
+    redirects and its followers move; its slug redirects. ``by_hand``: recorded as a decision."""
+    if survivor.pk == gone.pk:
+        raise ValueError(f"cannot merge {survivor.slug!r} into itself")
+    with transaction.atomic():
+        meetings = set(Statement.objects.filter(speaker=gone).values_list("meeting_id", flat=True))
+        Statement.objects.filter(speaker=gone).update(speaker=survivor)
+        known = set(SpeakerName.objects.filter(speaker=survivor).values_list("name", flat=True))
+        for form in SpeakerName.objects.filter(speaker=gone):
+            if form.name in known:
+                form.delete()
+                continue
+            form.speaker = survivor
+            form.evidence = f"{evidence} (was {gone.slug})" if evidence else form.evidence
+            form.save(update_fields=["speaker", "evidence"])
+        SpeakerRedirect.objects.filter(speaker=gone).update(speaker=survivor)
+        SpeakerRedirect.objects.update_or_create(old_slug=gone.slug, defaults={"speaker": survivor})
+        for follow in Subscription.objects.filter(kind="speaker", target=gone.slug):
+            if Subscription.objects.filter(email=follow.email, kind="speaker", target=survivor.slug).exists():
+                follow.delete()  # already follows the survivor
+            else:
+                follow.target = survivor.slug
+                follow.save(update_fields=["target"])
+        if by_hand:
+            SpeakerDecision.objects.create(
+                kind="merge", speaker=survivor, other=gone.slug, note=evidence, made_by=made_by
+            )
+        gone.delete()
+        survivor.name = display_name(survivor.names.values_list("name", flat=True)) or survivor.name
+        survivor.save(update_fields=["name"])
+        refresh_summaries(speakers=[survivor.pk])
+        _reindex(meetings)
+    return survivor
+
+
+def split_name(speaker: Speaker, name: str, *, made_by: str = "", note: str = "") -> Speaker:
+    """The printed form ``name`` of ``speaker`` becomes a person of its own (same delegation), with
+    the statements whose label prints that name; on re-import the form names the new person."""
+    with transaction.atomic():
+        form = SpeakerName.objects.get(speaker=speaker, name=name)
+        if speaker.names.count() < 2:
+            raise ValueError(f"{name!r} is the only form of {speaker.slug!r}: nothing to split from")
+        people = Identities()
+        people._load_people()
+        person = people._new_person(name, speaker.delegation)
+        form.speaker = person.speaker
+        form.evidence = (
+            f"split from {speaker.slug} {HAND}" + (f" by {made_by}" if made_by else "") + (f": {note}" if note else "")
+        )
+        form.save(update_fields=["speaker", "evidence"])
+        moved = [
+            s.pk
+            for s in Statement.objects.filter(speaker=speaker).only("pk", "speaker_label")
+            if fold(s.speaker_label.split("(", 1)[0].strip()) == fold(name)
+        ]
+        meetings = set(Statement.objects.filter(pk__in=moved).values_list("meeting_id", flat=True))
+        Statement.objects.filter(pk__in=moved).update(speaker=person.speaker)
+        SpeakerDecision.objects.create(
+            kind="split", speaker=person.speaker, other=speaker.slug, name=name, note=note, made_by=made_by
+        )
+        speaker.name = display_name(speaker.names.values_list("name", flat=True)) or speaker.name
+        speaker.save(update_fields=["name"])
+        refresh_summaries(speakers=[speaker.pk, person.speaker.pk])
+        _reindex(meetings)
+    return person.speaker
+
+
+@dataclass(frozen=True)
+class MergedForm:
+    speaker: str
+    delegation: str
+    form: str
+    evidence: str
+    by_hand: bool
+
+
+def merge_report() -> list[MergedForm]:
+    """Every printed form joined to a person after its first (automatically, with the rule's
+    evidence, or by a decision), by speaker."""
+    forms = (
+        SpeakerName.objects.exclude(evidence="")
+        .select_related("speaker__delegation")
+        .order_by("speaker__delegation__key", "speaker__slug", "name")
+    )
+    return [
+        MergedForm(
+            speaker=f.speaker.slug,
+            delegation=f.speaker.delegation.key if f.speaker.delegation_id else "",
+            form=f.name,
+            evidence=f.evidence,
+            by_hand=HAND in f.evidence,
+        )
+        for f in forms
+    ]
