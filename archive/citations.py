@@ -69,6 +69,11 @@ class DocumentReference:
     text: str
     kind: str
     symbol: str
+    # A meeting record's number and resumption ("S/PV.8699 (Resumption 1)": 8699, 1; a "(Part II)"
+    # record has ``part`` "II"), or a resolution's number; None for the other kinds.
+    number: int | None = None
+    resumption: int | None = None
+    part: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -77,6 +82,9 @@ class DocumentReference:
             "text": self.text,
             "kind": self.kind,
             "symbol": self.symbol,
+            "number": self.number,
+            "resumption": self.resumption,
+            "part": self.part,
         }
 
 
@@ -523,6 +531,9 @@ def find_references(text: str) -> list[DocumentReference]:
     Council ``resolution``)."""
     out: list[DocumentReference] = []
     for m in _REFERENCE.finditer(text):
+        number: int | None = None
+        resumption: int | None = None
+        part = ""
         if m.group("organ"):
             rest = m.group("rest")
             if not any(ch.isdigit() for ch in rest):
@@ -535,10 +546,16 @@ def find_references(text: str) -> list[DocumentReference]:
             symbol = f"S/PRST/{m.group('prst_year')}/{int(m.group('prst_no'))}"
         elif m.group("pv"):
             kind = "meeting_record"
-            symbol = f"S/PV.{int(m.group('pv'))}"
-            part = _PART.search(m.group("pv_part") or "")
-            if part:
-                symbol += f" ({part.group('word').capitalize()} {part.group('no').upper()})"
+            number = int(m.group("pv"))
+            symbol = f"S/PV.{number}"
+            printed = _PART.search(m.group("pv_part") or "")
+            if printed:
+                word, no = printed.group("word").capitalize(), printed.group("no").upper()
+                symbol += f" ({word} {no})"
+                if word == "Part":
+                    part = no
+                elif no.isdigit():
+                    resumption = int(no)
         elif m.group("res"):
             kind = "resolution"
             number = int(m.group("res"))
@@ -551,7 +568,7 @@ def find_references(text: str) -> list[DocumentReference]:
         else:
             kind = "document"
             symbol = f"S/{int(m.group('old'))}{_suffix(m.group('old_suffix'))}"
-        out.append(DocumentReference(m.start(), m.end(), m.group(0), kind, symbol))
+        out.append(DocumentReference(m.start(), m.end(), m.group(0), kind, symbol, number, resumption, part))
     return out
 
 

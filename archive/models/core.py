@@ -25,6 +25,12 @@ SOURCE_CHOICES = [
 SOURCE_RANK = {"pdf": 4, "text": 3, "corpus": 2, "statement": 1}
 
 
+def official_document_url(symbol: str) -> str:
+    """A document in the UN's official document system (settings.OFFICIAL_DOCUMENT_URL), its
+    symbol written without spaces ("S/PV.8699(Resumption1)", as that system spells it)."""
+    return settings.OFFICIAL_DOCUMENT_URL.format(symbol=symbol.replace(" ", ""))
+
+
 class Delegation(models.Model):
     KIND_CHOICES = [
         ("state", "Member State"),
@@ -191,7 +197,7 @@ class Meeting(models.Model):
 
     @property
     def official_url(self) -> str:
-        return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.title.replace(" ", ""))
+        return official_document_url(self.title)
 
     def transcript(self, statements: list[Statement]) -> list[dict]:
         """Statements in order with the stage directions and votes printed between them.
@@ -428,7 +434,7 @@ class Resolution(models.Model):
 
     @property
     def official_url(self) -> str:
-        return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.symbol.replace(" ", ""))
+        return official_document_url(self.symbol)
 
 
 class CitationQuerySet(models.QuerySet):
