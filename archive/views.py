@@ -17,7 +17,6 @@ from .models import (
     ImportRun,
     Meeting,
     Resolution,
-    ResolutionReference,
     Speaker,
     Statement,
     StatementAlias,
@@ -320,10 +319,8 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "years": [int(y) for y, _ in summary["per_year"]],
         "country": country,
         "year": "" if year is None else str(year),
-        "references": resolution.references.select_related("cited").order_by("start"),
-        "cited_by": ResolutionReference.objects.filter(cited=resolution)
-        .select_related("citing")
-        .order_by("citing__number"),
+        "cites": list(Resolution.objects.cited_by_text_of(resolution)),
+        "cited_by": list(Resolution.objects.citing(resolution)),
         "paragraphs": numbered_paragraphs(
             resolution.text, resolution.references.all(), *links_for_texts([resolution.text])
         )

@@ -388,6 +388,18 @@ class ResolutionQuerySet(models.QuerySet):
         """By ``citation_count`` (statements' citations, refreshed after each import and relink)."""
         return self.filter(citation_count__gt=0).order_by("-citation_count", "number")
 
+    def citing(self, resolution: Resolution) -> ResolutionQuerySet:
+        """The resolutions whose text cites ``resolution``, each once, by number, with
+        ``mentions``: how many times its text cites it (each mention is a stored reference,
+        with its text and offsets)."""
+        return (
+            self.filter(references__cited=resolution).annotate(mentions=models.Count("references")).order_by("number")
+        )
+
+    def cited_by_text_of(self, resolution: Resolution) -> ResolutionQuerySet:
+        """The resolutions ``resolution``'s text cites, each once, by number, with ``mentions``."""
+        return self.filter(cited_by__citing=resolution).annotate(mentions=models.Count("cited_by")).order_by("number")
+
 
 class Resolution(models.Model):
     """A Security Council resolution. Its text may not be in the archive (``text_in_archive``)."""
@@ -497,6 +509,11 @@ class ResolutionReference(models.Model):
 
     class Meta:
         ordering = ["citing", "start"]
+        constraints = [
+            # One reference per place in the citing text: several mentions of one resolution are
+            # several rows (each its own offset), the same mention twice is not.
+            models.UniqueConstraint(fields=["citing", "start"], name="resolutionreference_one_per_offset")
+        ]
 
     # The same face as a statement Citation, for rendering links in a resolution's text.
     @property
