@@ -14,11 +14,13 @@ PDF > text > corpus > single statement.
 | ``identities`` | delegations and speakers resolved at write time (``surname_key``, ``fold``) |
 | ``quality`` | data-quality flags and hand corrections (``flag_statements``, ``correct_meeting``) |
 | ``resolutions`` | resolution texts and ``relink_citations`` |
+| ``counts`` | ``check_counts``: every stored count against the rows, repaired on request |
 
 Every public name is importable from ``archive.importing``.
 """
 
 from ..stats import Touched
+from .counts import CountDifference, check_counts
 from .identities import Identities, fold, surname_key
 from .meetings import (
     PARSER_VERSION,
@@ -35,6 +37,7 @@ from .runs import IMPORT_LOCK, IMPORT_LOCK_HOLDER, ImportSummary, import_lock, i
 from .sources import READERS, RECORD_SUFFIXES, Source, expand, parse_sources, reader_of, resolved
 
 __all__ = [
+    "CountDifference",
     "IMPORT_LOCK",
     "IMPORT_LOCK_HOLDER",
     "OCR_CONFIDENCE_FLOOR",
@@ -50,6 +53,7 @@ __all__ = [
     "Touched",
     "Writer",
     "apply_corrections",
+    "check_counts",
     "correct_meeting",
     "expand",
     "flag_statements",
