@@ -1,6 +1,6 @@
 """Where a document symbol goes: our page when the archive holds the document, else the UN's
 official document system. The one home of that rule, for the text of statements and resolutions
-(``links_for_texts``: every symbol of a page resolved in at most two queries) and for the search
+(``links_for_texts``: every symbol of a page resolved in one query) and for the search
 box (``resolve``, from archive/search/service.py).
 
 - S/PV.N (Resumption K) -> the meeting page when that meeting (part) is held;
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 from django.urls import reverse
 
 from .citations import DocumentReference, find_references
@@ -45,21 +45,26 @@ def _is_letter(ref: DocumentReference) -> bool:
 
 
 def resolve(refs: Iterable[DocumentReference]) -> dict[str, tuple[str, bool]]:
-    """{symbol: (url, held)} for every reference given: one query for the meetings and one for
-    the resolutions they name (none when there are none)."""
+    """{symbol: (url, held)} for every reference given, in one query (the meetings and the
+    resolutions they name; none when they name neither)."""
     refs = list(refs)
     slugs = {slug for ref in refs if (slug := _meeting_slug(ref))}
     letters = {ref.symbol for ref in refs if _is_letter(ref)}
     numbers = {ref.number for ref in refs if ref.kind == "resolution"}
     by_slug: dict[str, str] = {}
     by_symbol: dict[str, str] = {}
-    if slugs or letters:
-        rows = Meeting.objects.filter(Q(slug__in=slugs) | Q(symbol__in=letters, resumption__isnull=True))
-        for slug, symbol in rows.values_list("slug", "symbol"):
-            by_slug[slug] = by_symbol[symbol] = reverse("archive:meeting-detail", args=[slug])
-    held_numbers = (
-        set(Resolution.objects.filter(number__in=numbers).values_list("number", flat=True)) if numbers else set()
-    )
+    held_numbers: set[int] = set()
+    if slugs or letters or numbers:
+        meetings = Meeting.objects.filter(Q(slug__in=slugs) | Q(symbol__in=letters, resumption__isnull=True)).order_by()
+        resolutions = Resolution.objects.filter(number__in=numbers).order_by()
+        rows = meetings.values_list("slug", "symbol", Value(None, output_field=IntegerField())).union(
+            resolutions.values_list(Value(""), Value(""), "number"), all=True
+        )
+        for slug, symbol, number in rows:
+            if number is not None:
+                held_numbers.add(number)
+            else:
+                by_slug[slug] = by_symbol[symbol] = reverse("archive:meeting-detail", args=[slug])
     out: dict[str, tuple[str, bool]] = {}
     for ref in refs:
         slug = _meeting_slug(ref)
@@ -84,7 +89,7 @@ def links_for_texts(texts: Sequence[str]) -> list[list[SymbolLink]]:
 
 
 def attach(statements: Sequence) -> Sequence:
-    """Set ``symbol_links`` on each statement of a page (two queries at most for the page)."""
+    """Set ``symbol_links`` on each statement of a page (one query for the page)."""
     for statement, links in zip(statements, links_for_texts([s.text for s in statements]), strict=True):
         statement.symbol_links = links
     return statements
