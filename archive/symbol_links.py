@@ -81,9 +81,12 @@ def resolve(refs: Iterable[DocumentReference]) -> dict[str, tuple[str, bool]]:
     return out
 
 
-def links_for_texts(texts: Sequence[str]) -> list[list[SymbolLink]]:
-    """The symbols of each text with where they go, all resolved together."""
-    found = [find_references(text) for text in texts]
+def links_for_texts(texts: Sequence[str], *, self_number: int | None = None) -> list[list[SymbolLink]]:
+    """The symbols of each text with where they go, all resolved together. ``self_number``: the
+    texts are that resolution's own, whose symbol (its header, running heads) is not a link."""
+    found = [
+        [r for r in find_references(text) if not (r.kind == "resolution" and r.number == self_number)] for text in texts
+    ]
     targets = resolve(ref for refs in found for ref in refs)
     return [[SymbolLink(r.start, r.end, r.symbol, *targets[r.symbol]) for r in refs] for refs in found]
 

@@ -322,7 +322,9 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "cites": list(Resolution.objects.cited_by_text_of(resolution)),
         "cited_by": list(Resolution.objects.citing(resolution)),
         "paragraphs": numbered_paragraphs(
-            resolution.text, resolution.references.all(), *links_for_texts([resolution.text])
+            resolution.text,
+            resolution.references.all(),
+            *links_for_texts([resolution.text], self_number=resolution.number),
         )
         if resolution.text
         else [],

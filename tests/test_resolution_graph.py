@@ -71,6 +71,11 @@ def test_pages_show_each_resolution_once_with_its_mentions(client, three):
     cites = cites[: cites.index("</section>")]
     numbers = re.findall(r'href="/resolutions/(\d+)/"', cites)
     assert len(numbers) == len(set(numbers)) and {"2139", "2165"} <= set(numbers)
+    # Its text: the presidential statements it recalls go to the official documents; its own
+    # symbol (the header, the running heads) links nowhere.
+    text = html[html.index('id="text-h"') :]
+    assert '<a class="symbol external" href="https://docs.un.org/en/S/PRST/2011/16"' in text
+    assert "S/RES/2191 (2014)" in text and 'href="/resolutions/2191/"' not in text
     assert [r.number for r in Resolution.objects.citing(Resolution.objects.get(number=2165))] == [2191]
     api = client.get("/api/v1/resolutions/2191/").json()
     assert len(api["cites"]) == len(set(api["cites"])) and {2139, 2165} <= set(api["cites"])
