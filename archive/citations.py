@@ -69,6 +69,11 @@ class DocumentReference:
     text: str
     kind: str
     symbol: str
+    # A meeting record's number and resumption ("S/PV.8699 (Resumption 1)": 8699, 1; a "(Part II)"
+    # record has ``part`` "II"), or a resolution's number; None for the other kinds.
+    number: int | None = None
+    resumption: int | None = None
+    part: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -77,6 +82,9 @@ class DocumentReference:
             "text": self.text,
             "kind": self.kind,
             "symbol": self.symbol,
+            "number": self.number,
+            "resumption": self.resumption,
+            "part": self.part,
         }
 
 
@@ -483,41 +491,84 @@ def find_citations(text: str, *, self_number: int | None = None) -> list[Citatio
 
 
 # ---------------------------------------------------------------------------
-# Other Council symbols.
+# Other document symbols: the Council's (meeting records, resolutions, presidential statements,
+# documents and letters, old-era numbers) and the General Assembly's and ECOSOC's.  A record may
+# print a space after "S/" or "PV." ("S/ PV.8697", "S/PV. 8699") and a line may break after a
+# slash ("S/2020/\n24"); trailing punctuation is never part of a symbol.
 
+_BREAK = r"[ \t]?(?:\n[ \t]*)?"
+# One segment of an Assembly or ECOSOC symbol: "74", "PV.4", "HRC", "ES-10", "C.1", "L.5", "CRP.6";
+# a hyphen before "S/" joins two symbols ("A/74/850-S/2020/380") and is not part of either.
+_SEGMENT = r"[A-Z0-9][A-Za-z0-9]*(?:\.[A-Za-z0-9]+|-(?!S/)[A-Za-z0-9]+)*"
+_SUFFIX = r"(?:/(?i:Add|Rev|Corr|Amend)\.\d{1,2})*"
 _REFERENCE = re.compile(
-    r"""(?<![\w/])S/(?:
-        PRST/(?P<prst_year>\d{4})/(?P<prst_no>\d{1,3})
-      | PV\.[ \t]?(?P<pv>\d{1,5})(?P<pv_part>[ \t]*\((?:Resumption|Part)[ \t]*[\dIVX]+\))?
-      | (?P<doc_year>(?:19|20)\d{2})/(?P<doc_no>\d{1,4})(?P<doc_suffix>(?:/(?:Add|Rev|Corr|Amend)\.\d{1,2})*)
-      | (?P<old>\d{5})
-    )(?![\d/])""",
+    rf"""(?<![\w/.])(?:
+      S/(?:
+        {_BREAK}PRST/{_BREAK}(?P<prst_year>\d{{4}})/{_BREAK}(?P<prst_no>\d{{1,3}})
+      | {_BREAK}PV\.{_BREAK}(?P<pv>\d{{1,5}})
+          (?P<pv_part>[ \t]*\((?i:Resumption|Part)[ \t]*[\dIVX]+\))?
+      | RES/(?P<res>\d{{1,4}})(?:{_BREAK}\((?P<res_year>\d{{4}})\))?
+      | {_BREAK}(?P<doc_year>(?:19|20)\d{{2}})/{_BREAK}(?P<doc_no>\d{{1,4}})(?P<doc_suffix>{_SUFFIX})
+      | (?P<old>\d{{3,5}})(?P<old_suffix>{_SUFFIX})
+      )
+    | (?P<organ>[AE])/(?P<ga_res>RES/)?(?P<rest>{_SEGMENT}(?:/{_SEGMENT})+|(?<=RES/){_SEGMENT})
+    )(?![\w/])""",
     re.VERBOSE,
 )
+_PART = re.compile(r"\((?P<word>Resumption|Part)\s*(?P<no>[\dIVX]+)\)", re.IGNORECASE)
+
+
+def _suffix(raw: str | None) -> str:
+    """ "/add.1/rev.2" -> "/Add.1/Rev.2"."""
+    return re.sub(r"/(\w+)\.", lambda m: f"/{m.group(1).capitalize()}.", raw or "")
 
 
 def find_references(text: str) -> list[DocumentReference]:
-    """Presidential statements, documents and meeting records cited in ``text``."""
+    """Every document symbol in ``text`` other than a resolution cited by its number in words:
+    meeting records, resolutions written as symbols, presidential statements, documents and
+    letters (also of the General Assembly and ECOSOC), each with its offsets and its symbol as the
+    UN writes it (``kind`` says which; an Assembly resolution is ``ga_resolution``, never a
+    Council ``resolution``)."""
     out: list[DocumentReference] = []
     for m in _REFERENCE.finditer(text):
-        if m.group("prst_year"):
+        number: int | None = None
+        resumption: int | None = None
+        part = ""
+        if m.group("organ"):
+            rest = m.group("rest")
+            if not any(ch.isdigit() for ch in rest):
+                continue
+            organ, is_res = m.group("organ"), bool(m.group("ga_res"))
+            kind = "ecosoc_document" if organ == "E" else "ga_resolution" if is_res else "ga_document"
+            symbol = f"{organ}/{'RES/' if is_res else ''}{rest}"
+        elif m.group("prst_year"):
             kind = "presidential_statement"
             symbol = f"S/PRST/{m.group('prst_year')}/{int(m.group('prst_no'))}"
         elif m.group("pv"):
             kind = "meeting_record"
-            symbol = f"S/PV.{int(m.group('pv'))}"
-            part = m.group("pv_part")
-            if part:
-                inner = re.sub(r"\s+", " ", part.strip()[1:-1].strip())
-                inner = re.sub(r"^(Resumption|Part)\s*", r"\1 ", inner)
-                symbol += f" ({inner})"
+            number = int(m.group("pv"))
+            symbol = f"S/PV.{number}"
+            printed = _PART.search(m.group("pv_part") or "")
+            if printed:
+                word, no = printed.group("word").capitalize(), printed.group("no").upper()
+                symbol += f" ({word} {no})"
+                if word == "Part":
+                    part = no
+                elif no.isdigit():
+                    resumption = int(no)
+        elif m.group("res"):
+            kind = "resolution"
+            number = int(m.group("res"))
+            if not _plausible_number(number):
+                continue
+            symbol = f"S/RES/{number}" + (f" ({m.group('res_year')})" if m.group("res_year") else "")
         elif m.group("doc_year"):
             kind = "document"
-            symbol = f"S/{m.group('doc_year')}/{int(m.group('doc_no'))}{m.group('doc_suffix') or ''}"
+            symbol = f"S/{m.group('doc_year')}/{int(m.group('doc_no'))}{_suffix(m.group('doc_suffix'))}"
         else:
             kind = "document"
-            symbol = f"S/{m.group('old')}"
-        out.append(DocumentReference(m.start(), m.end(), m.group(0), kind, symbol))
+            symbol = f"S/{int(m.group('old'))}{_suffix(m.group('old_suffix'))}"
+        out.append(DocumentReference(m.start(), m.end(), m.group(0), kind, symbol, number, resumption, part))
     return out
 
 

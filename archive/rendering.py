@@ -1,4 +1,5 @@
-"""Statement text as HTML: citations as links, citing sentences highlighted. Everything escaped."""
+"""Statement text as HTML: citations and document symbols as links, citing sentences highlighted.
+Everything escaped."""
 
 from __future__ import annotations
 
@@ -41,9 +42,41 @@ def _citation_html(citation: Citation, label: str) -> SafeString:
     return format_html('<a class="citation" href="{}" title="{}">{}</a>', url, title, label)
 
 
-def linked_paragraphs(text: str, citations: Iterable[Citation], *, separator: str = "\n\n") -> list[SafeString]:
-    """The text's paragraphs (split on ``separator``) as escaped HTML, each citation a link."""
-    ordered = sorted(citations, key=lambda c: c.start)
+class SymbolLink(Protocol):
+    """What rendering needs of a document symbol's link (``archive.symbol_links.SymbolLink``)."""
+
+    start: int
+    end: int
+    symbol: str
+    url: str
+    held: bool
+
+
+def _symbol_html(link: SymbolLink, label: str) -> SafeString:
+    if link.held:
+        return format_html('<a class="symbol" href="{}" title="{}">{}</a>', link.url, link.symbol, label)
+    return format_html(
+        '<a class="symbol external" href="{}" title="{} (United Nations official documents)">{}</a>',
+        link.url,
+        link.symbol,
+        label,
+    )
+
+
+def linked_paragraphs(
+    text: str, citations: Iterable[Citation], links: Iterable[SymbolLink] = (), *, separator: str = "\n\n"
+) -> list[SafeString]:
+    """The text's paragraphs (split on ``separator``) as escaped HTML, each citation a link, and
+    each document symbol (``links``) a link where no citation already covers it ("S/RES/2334
+    (2016)" is both: it is linked once, as the citation)."""
+    marks = [(c.start, c.end, c, _citation_html) for c in citations]
+    covered = [(c.start, c.end) for c in citations]
+    marks += [
+        (link.start, link.end, link, _symbol_html)
+        for link in links
+        if not any(link.start < end and start < link.end for start, end in covered)
+    ]
+    ordered = sorted(marks, key=lambda m: m[0])
     out: list[SafeString] = []
     offset = 0
     for paragraph in text.split(separator):
@@ -53,12 +86,12 @@ def linked_paragraphs(text: str, citations: Iterable[Citation], *, separator: st
             continue
         parts: list[str] = []
         cursor = start
-        for c in ordered:
-            if c.start < start or c.end > end or c.start < cursor:
+        for c_start, c_end, mark, html in ordered:
+            if c_start < start or c_end > end or c_start < cursor:
                 continue
-            parts.append(escape(text[cursor : c.start]))
-            parts.append(_citation_html(c, text[c.start : c.end]))
-            cursor = c.end
+            parts.append(escape(text[cursor:c_start]))
+            parts.append(html(mark, text[c_start:c_end]))
+            cursor = c_end
         parts.append(escape(text[cursor:end]))
         out.append(mark_safe("".join(parts)))  # noqa: S308 - every part is escaped or format_html
     return out
@@ -89,10 +122,12 @@ def citing_sentence(text: str, citation: Citation, *, limit: int = 400) -> SafeS
 OPERATIVE_RE = re.compile(r"^\s*(\d{1,3})\s*\.\s")
 
 
-def numbered_paragraphs(text: str, references: Iterable[Citation]) -> list[tuple[str | None, SafeString]]:
+def numbered_paragraphs(
+    text: str, references: Iterable[Citation], links: Iterable[SymbolLink] = ()
+) -> list[tuple[str | None, SafeString]]:
     """A resolution's lines as (anchor, html): operative paragraph "27. Decides ..." gets "op27"."""
     lines = text.split("\n")
-    html = linked_paragraphs(text, references, separator="\n")
+    html = linked_paragraphs(text, references, links, separator="\n")
     out = []
     seen: set[str] = set()
     for raw, rendered in zip((line for line in lines if line.strip()), html, strict=True):

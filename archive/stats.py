@@ -32,11 +32,13 @@ def refresh_summaries(
     years: Iterable[int] | None = None,
     speakers: Iterable[int] | None = None,
     resolutions: Iterable[int] | None = None,
+    meetings: Iterable[int] | None = None,
     new_version: bool = True,
 ) -> int:
-    """Bring DelegationYear rows and the stored counts in step with the rows; only what differs
-    is written. Given ids (and years), only those entries are recomputed: a meeting's import does
-    that for what it touched, inside its own transaction, so no crash can leave them stale.
+    """Bring DelegationYear rows and the stored counts (delegations', speakers', meetings'
+    statements, resolutions' citations) in step with the rows; only what differs is written. Given
+    ids (and years), only those entries are recomputed: a meeting's import does that for what it
+    touched, inside its own transaction, so no crash can leave them stale.
     ``new_version``: a new summary version even when no count changed (meetings were written).
     Returns the number of rows changed."""
     statements = Statement.objects.filter(delegation__isnull=False, meeting__date__isnull=False)
@@ -106,6 +108,9 @@ def refresh_summaries(
             Speaker, "statement_count", speakers, Statement.objects.all(), "speaker_id", Count("id")
         )
         changed += refresh_citation_counts(resolutions)
+        changed += _store_counts(
+            Meeting, "statement_count", meetings, Statement.objects.all(), "meeting_id", Count("id")
+        )
         if changed or new_version:
             ArchiveState.objects.update_or_create(key=VERSION_KEY, defaults={"value": uuid.uuid4().hex})
     return changed
@@ -134,6 +139,29 @@ def refresh_citation_counts(resolutions: Iterable[int] | None = None) -> int:
     """Each resolution's ``citation_count`` (those given, or all); returns how many changed."""
     cited = Citation.objects.filter(resolution__isnull=False)
     return _store_counts(Resolution, "citation_count", resolutions, cited, "resolution_id", Count("id"))
+
+
+SUMMARY_FIELDS = ("statements", "chair_turns", "council_member", "presided")
+STORED_COUNTS = (  # (model, field, what a report calls a row, the field naming the row)
+    (Delegation, "statement_count", "delegation", "key"),
+    (Speaker, "statement_count", "speaker", "slug"),
+    (Meeting, "statement_count", "meeting", "slug"),
+    (Resolution, "citation_count", "resolution", "number"),
+)
+
+
+def stored_counts() -> dict[tuple[str, str], int | bool]:
+    """Every stored count and summary as it stands: {(row, field): value}, a row named as a
+    reader would ("delegation fra", "delegation year fra 2020", "meeting 8700")."""
+    out: dict[tuple[str, str], int | bool] = {}
+    rows = DelegationYear.objects.values_list("delegation__key", "year", *SUMMARY_FIELDS)
+    for key, year, *values in rows:
+        for name, value in zip(SUMMARY_FIELDS, values, strict=True):
+            out[(f"delegation year {key} {year}", name)] = value
+    for model, field, label, ident in STORED_COUNTS:
+        for name, value in model.objects.values_list(ident, field):
+            out[(f"{label} {name}", field)] = value
+    return out
 
 
 def summary_version() -> str:
@@ -224,8 +252,10 @@ class Touched:
         self.years: set[int] = set()
         self.speakers: set[int] = set()
         self.resolutions: set[int] = set()
+        self.meetings: set[int] = set()
 
     def add(self, meeting: Meeting) -> None:
+        self.meetings.add(meeting.pk)
         statements = Statement.objects.filter(meeting=meeting)
         self.delegations.update(statements.filter(delegation__isnull=False).values_list("delegation_id", flat=True))
         self.delegations.update(CouncilSeat.objects.filter(meeting=meeting).values_list("delegation_id", flat=True))
@@ -240,5 +270,9 @@ class Touched:
 
     def refresh(self) -> None:
         refresh_summaries(
-            delegations=self.delegations, years=self.years, speakers=self.speakers, resolutions=self.resolutions
+            delegations=self.delegations,
+            years=self.years,
+            speakers=self.speakers,
+            resolutions=self.resolutions,
+            meetings=self.meetings,
         )

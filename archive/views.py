@@ -17,7 +17,6 @@ from .models import (
     ImportRun,
     Meeting,
     Resolution,
-    ResolutionReference,
     Speaker,
     Statement,
     StatementAlias,
@@ -28,6 +27,7 @@ from .parsing.delegations import SUCCESSORS, delegation_by_key, predecessors
 from .parsing.membership import membership_spans
 from .rendering import citing_sentence, membership_rows, numbered_paragraphs
 from .stats import cached, citation_summary, meeting_coverage, summary_version
+from .symbol_links import attach, links_for_texts
 
 ROLE_VALUES = {value for value, _ in ROLE_CHOICES}
 
@@ -66,7 +66,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("presidency"), slug=slug)
-    statements = list(meeting.statements.listing().prefetch_related("citations").order_by("order"))
+    statements = attach(list(meeting.statements.listing().prefetch_related("citations").order_by("order")))
     context = {
         "meeting": meeting,
         "transcript": meeting.transcript(statements),
@@ -323,11 +323,15 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
         "years": [int(y) for y, _ in summary["per_year"]],
         "country": country,
         "year": "" if year is None else str(year),
-        "references": resolution.references.select_related("cited").order_by("start"),
-        "cited_by": ResolutionReference.objects.filter(cited=resolution)
-        .select_related("citing")
-        .order_by("citing__number"),
-        "paragraphs": numbered_paragraphs(resolution.text, resolution.references.all()) if resolution.text else [],
+        "cites": list(Resolution.objects.cited_by_text_of(resolution)),
+        "cited_by": list(Resolution.objects.citing(resolution)),
+        "paragraphs": numbered_paragraphs(
+            resolution.text,
+            resolution.references.all(),
+            *links_for_texts([resolution.text], self_number=resolution.number),
+        )
+        if resolution.text
+        else [],
         "vote_grid": _vote_grid(resolution.vote),
         "explanations": explanations,
         "summary_version": summary_version(),

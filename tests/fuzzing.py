@@ -340,7 +340,8 @@ def check_citations(text: str) -> None:
         assert c.year is None or str(c.year) in c.text, c
         last_end = c.end
     for r in find_references(text):
-        assert text[r.start : r.end] == r.text and r.symbol.startswith("S/"), r
+        assert text[r.start : r.end] == r.text and r.symbol[:2] in ("S/", "A/", "E/"), r
+        assert r.kind.startswith(("ga_", "ecosoc_")) == (r.symbol[0] != "S"), r
     assert isinstance(decode_bytes(text.encode("utf-8", "surrogatepass")), str)
 
 

@@ -308,6 +308,7 @@ def test_find_references() -> None:
         ("meeting_record", "S/PV.8698", "S/PV.8698"),
         ("meeting_record", "S/PV.8699 (Resumption 1)", "S/PV.8699 (Resumption 1)"),
         ("document", "S/2020/302", "S/2020/302"),
+        ("resolution", "S/RES/2334 (2016)", "S/RES/2334 (2016)"),
     ]
     for ref in find_references(text):
         assert isinstance(ref, DocumentReference)

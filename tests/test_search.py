@@ -310,8 +310,21 @@ def test_symbols_go_to_their_page(client, indexed):
     assert client.get("/search/", {"q": "S/RES/2254 (2015)"})["Location"] == "/resolutions/2254/"
     assert client.get("/search/", {"q": "2254 (2015)"})["Location"] == "/resolutions/2254/"
     assert client.get("/search/", {"q": "S/RES/2254"})["Location"] == "/resolutions/2254/"
-    missing = client.get("/search/", {"q": "S/PV.1234"})
-    assert missing.status_code == 200 and "S/PV.1234 is not in the archive" in missing.content.decode()
+    # A letter the archive holds (the 2020 videoconference records), in any case and spacing:
+    letter = Meeting.objects.get(symbol="S/2020/254")
+    for q in ("S/2020/254", "s/2020/254", " S/2020/ 254 "):
+        assert client.get("/search/", {"q": q})["Location"] == letter.get_absolute_url() == "/meetings/s-2020-254/"
+    assert client.get("/search/", {"q": "s/ pv.8700"})["Location"] == "/meetings/8700/"
+    # What the archive does not hold: the official document.
+    for q, symbol in [
+        ("S/PV.1234", "S/PV.1234"),
+        ("S/PV.8699 (Resumption 1)", "S/PV.8699(Resumption1)"),
+        ("S/2020/635", "S/2020/635"),
+        ("a/res/70/1", "A/RES/70/1"),
+        ("A/74/PV.4", "A/74/PV.4"),
+        ("E/2020/56", "E/2020/56"),
+    ]:
+        assert client.get("/search/", {"q": q})["Location"] == f"https://docs.un.org/en/{symbol}", q
 
 
 def test_the_search_page_is_one_service_call(indexed):
@@ -332,8 +345,7 @@ def test_the_search_page_is_one_service_call(indexed):
         assert missing.redirect == "" and missing.parsed.text() == "resolution:3999", symbol
         assert missing.notices[0] == "S/RES/3999 (2030) is not in the archive; statements citing it are listed below."
         assert missing.total == 0 and not missing.error
-    missing = service.search_page("S/PV.1234")
-    assert missing.notices[0] == "S/PV.1234 is not in the archive." and missing.parsed.text() == '"s pv 1234"'
+    assert service.search_page("S/PV.1234").redirect == "https://docs.un.org/en/S/PV.1234"
     page = service.search_page('"rule of law" -country:France', sort="newest")
     assert page.chips == [
         service.Chip("“rule of law”", "-country:France"),

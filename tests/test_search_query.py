@@ -192,6 +192,14 @@ def test_chips_and_round_trip():
         ("S/PV.8698", "meeting", "S/PV.8698", 8698, "8698"),
         ("S/PV.8699 (Resumption 1)", "meeting", "S/PV.8699 (Resumption 1)", 8699, "8699-r1"),
         ("S/PRST/2020/1", "document", "S/PRST/2020/1", None, ""),
+        ("s/ pv.8697", "meeting", "S/PV.8697", 8697, "8697"),
+        ("S/PV.8699(resumption 2)", "meeting", "S/PV.8699 (Resumption 2)", 8699, "8699-r2"),
+        ("S/PV.1234 (Part II)", "document", "S/PV.1234 (Part II)", None, ""),
+        ("s/2020/635", "document", "S/2020/635", None, ""),
+        ("S/3274", "document", "S/3274", None, ""),
+        ("A/RES/70/1", "document", "A/RES/70/1", None, ""),
+        ("a/74/pv.4", "document", "A/74/PV.4", None, ""),
+        ("E/CN.4/2005/1", "document", "E/CN.4/2005/1", None, ""),
     ],
 )
 def test_symbols(text, kind, symbol, number, slug):
@@ -199,7 +207,7 @@ def test_symbols(text, kind, symbol, number, slug):
 
 
 def test_not_symbols():
-    for text in ("2334", "resolution 2334 climate", "S/PV", "2016"):
+    for text in ("2334", "resolution 2334 climate", "S/PV", "2016", "S/2020/635 report", "A/B"):
         assert ql.symbol_target(text) is None, text
 
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from archive.models import Resolution
+
 # ---------------------------------------------------------------- accepted values
 
 MEETING_SLUG = r"^(?:[0-9]{1,5}(?:-r[0-9]{1,2})?|s-[0-9]{4}-[0-9]{1,5})$"
@@ -416,11 +418,16 @@ class ResolutionOut(Schema):
 
 class ResolutionDetail(ResolutionOut):
     text: str
-    cites: list[int] = Field(description="Numbers of the resolutions its text cites")
+    cites: list[int] = Field(description="Numbers of the resolutions its text cites, each once")
+    cited_by: list[int] = Field(description="Numbers of the resolutions whose text cites it, each once")
 
     @staticmethod
     def resolve_cites(obj) -> list[int]:
         return list(dict.fromkeys(r.number for r in obj.references.all()))
+
+    @staticmethod
+    def resolve_cited_by(obj) -> list[int]:
+        return [r.number for r in Resolution.objects.citing(obj)]
 
 
 # ---------------------------------------------------------------- pages

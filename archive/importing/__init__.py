@@ -15,11 +15,13 @@ PDF > text > corpus > single statement.
 | ``speakers`` | who is who by hand: ``merge_speakers``, ``split_name``; ``merge_report`` of every form joined to a person |
 | ``quality`` | data-quality flags and hand corrections (``flag_statements``, ``correct_meeting``) |
 | ``resolutions`` | resolution texts and ``relink_citations`` |
+| ``counts`` | ``check_counts``: every stored count against the rows, repaired on request |
 
 Every public name is importable from ``archive.importing``.
 """
 
 from ..stats import Touched
+from .counts import CountDifference, check_counts
 from .identities import Identities, fold, surname_key
 from .meetings import (
     PARSER_VERSION,
@@ -37,6 +39,7 @@ from .sources import READERS, RECORD_SUFFIXES, Source, expand, parse_sources, re
 from .speakers import MergedForm, merge_report, merge_speakers, split_name
 
 __all__ = [
+    "CountDifference",
     "IMPORT_LOCK",
     "IMPORT_LOCK_HOLDER",
     "OCR_CONFIDENCE_FLOOR",
@@ -53,6 +56,7 @@ __all__ = [
     "Touched",
     "Writer",
     "apply_corrections",
+    "check_counts",
     "correct_meeting",
     "expand",
     "flag_statements",

@@ -26,6 +26,8 @@ class ResolutionSummary:
 
 
 def resolution_files(paths: Iterable[str]) -> list[Path]:
+    """The files the paths name, each once (a folder and a pattern over it may name a file twice:
+    read twice, its references were stored twice)."""
     files: list[Path] = []
     for raw in paths:
         matches = sorted(glob.glob(raw)) if any(ch in raw for ch in "*?[") else [raw]
@@ -37,7 +39,7 @@ def resolution_files(paths: Iterable[str]) -> list[Path]:
                 files.append(p)
             else:
                 raise ParseError("no such file or folder", path=raw)
-    return files
+    return list({p.resolve(): p for p in files}.values())
 
 
 @import_lock("load_resolutions")
@@ -59,6 +61,12 @@ def import_resolutions(
                 return summary
         if progress:
             progress(1, path.name)
+    sources: dict[int, str] = {}
+    for res in parsed:
+        if res.number in sources:
+            summary.errors.append(f"{res.source_name}: resolution {res.number} is also in {sources[res.number]}")
+            return summary
+        sources[res.number] = res.source_name
     meetings = {m.number: m for m in Meeting.objects.filter(resumption__isnull=True, number__isnull=False)}
     with transaction.atomic():
         existing = {r.number: r for r in Resolution.objects.all()}

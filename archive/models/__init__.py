@@ -26,6 +26,7 @@ from .core import (  # noqa: F401 - the models and rules every caller imports fr
     Statement,
     StatementQuerySet,
     chrono_key,
+    official_document_url,
 )
 from .records import (  # noqa: F401
     ArchiveState,

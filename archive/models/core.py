@@ -27,6 +27,12 @@ SOURCE_CHOICES = [
 SOURCE_RANK = {"pdf": 4, "text": 3, "corpus": 2, "statement": 1}
 
 
+def official_document_url(symbol: str) -> str:
+    """A document in the UN's official document system (settings.OFFICIAL_DOCUMENT_URL), its
+    symbol written without spaces ("S/PV.8699(Resumption1)", as that system spells it)."""
+    return settings.OFFICIAL_DOCUMENT_URL.format(symbol=symbol.replace(" ", ""))
+
+
 class Delegation(models.Model):
     KIND_CHOICES = [
         ("state", "Member State"),
@@ -207,7 +213,7 @@ class Meeting(models.Model):
 
     @property
     def official_url(self) -> str:
-        return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.title.replace(" ", ""))
+        return official_document_url(self.title)
 
     def transcript(self, statements: list[Statement]) -> list[dict]:
         """Statements in order with the stage directions and votes printed between them.
@@ -425,6 +431,18 @@ class ResolutionQuerySet(models.QuerySet):
         """By ``citation_count`` (statements' citations, refreshed after each import and relink)."""
         return self.filter(citation_count__gt=0).order_by("-citation_count", "number")
 
+    def citing(self, resolution: Resolution) -> ResolutionQuerySet:
+        """The resolutions whose text cites ``resolution``, each once, by number, with
+        ``mentions``: how many times its text cites it (each mention is a stored reference,
+        with its text and offsets)."""
+        return (
+            self.filter(references__cited=resolution).annotate(mentions=models.Count("references")).order_by("number")
+        )
+
+    def cited_by_text_of(self, resolution: Resolution) -> ResolutionQuerySet:
+        """The resolutions ``resolution``'s text cites, each once, by number, with ``mentions``."""
+        return self.filter(cited_by__citing=resolution).annotate(mentions=models.Count("cited_by")).order_by("number")
+
 
 class Resolution(models.Model):
     """A Security Council resolution. Its text may not be in the archive (``text_in_archive``)."""
@@ -471,7 +489,7 @@ class Resolution(models.Model):
 
     @property
     def official_url(self) -> str:
-        return settings.OFFICIAL_DOCUMENT_URL.format(symbol=self.symbol.replace(" ", ""))
+        return official_document_url(self.symbol)
 
 
 class CitationQuerySet(models.QuerySet):
@@ -534,6 +552,11 @@ class ResolutionReference(models.Model):
 
     class Meta:
         ordering = ["citing", "start"]
+        constraints = [
+            # One reference per place in the citing text: several mentions of one resolution are
+            # several rows (each its own offset), the same mention twice is not.
+            models.UniqueConstraint(fields=["citing", "start"], name="resolutionreference_one_per_offset")
+        ]
 
     # The same face as a statement Citation, for rendering links in a resolution's text.
     @property

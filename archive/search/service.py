@@ -10,13 +10,13 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from haystack.query import SQ, SearchQuerySet
 
-from archive.models import ROLE_CHOICES, Delegation, Meeting, Resolution, Speaker, Statement
+from archive.models import ROLE_CHOICES, Delegation, Resolution, Speaker, Statement
 from archive.parsing.delegations import resolve_delegation
+from archive.symbol_links import resolve
 
 from . import query as ql
 from .engine import SUBSTANTIVE_DELEGATIONS, get_backend
@@ -204,20 +204,19 @@ def within_query(text: str, within) -> str:
 
 
 def symbol_page(target: ql.SymbolTarget) -> tuple[str, str]:
-    """(where a symbol's page is, or ""; a notice when the archive does not hold it)."""
-    if target.kind == "resolution":
+    """(where a symbol's page is, or ""; a notice when the archive does not hold it). A resolution
+    the registry does not hold stays here (the statements citing it are searched); any other symbol
+    goes where statement text links it (``symbol_links.resolve``: our page, else the official
+    document)."""
+    if target.kind == "resolution" or target.reference is None:
         if Resolution.objects.filter(number=target.number).exists():
             try:
                 return reverse("archive:resolution-detail", args=[target.number]), ""
             except NoReverseMatch:
                 return "", ""
         return "", f"{target.symbol} is not in the archive; statements citing it are listed below."
-    if target.kind == "meeting":
-        meeting = Meeting.objects.filter(slug=target.slug).first()
-        if meeting is not None:
-            return meeting.get_absolute_url(), ""
-        return "", f"{target.symbol} is not in the archive."
-    return settings.OFFICIAL_DOCUMENT_URL.format(symbol=target.symbol), ""
+    url, _held = resolve([target.reference])[target.reference.symbol]
+    return url, ""
 
 
 def who_says_most(sq: SQ, limit: int = 10) -> list[tuple[str, str, int]]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+from archive.citations import DocumentReference, find_references
 
 # The dates a query may name: both engines take them (Whoosh writes a year before 1000 with fewer
 # than four digits and cannot read it back; tantivy keeps 1678-2262); an open end of a range is
@@ -82,23 +84,25 @@ class SymbolTarget:
     symbol: str  # as the UN writes it
     number: int | None = None
     slug: str = ""
+    reference: DocumentReference | None = field(default=None, compare=False)  # as the finder read it
 
 
 def symbol_target(text: str) -> SymbolTarget | None:
-    """A query that is nothing but a document symbol: where it should go."""
+    """A query that is nothing but a document symbol (any case, any spacing; the symbols of
+    ``archive.citations.find_references``, and "2334 (2016)", "resolution 2334 (2016)"): where it
+    should go."""
     text = " ".join(text.split())
     m = re.fullmatch(r"(?:S/RES/|resolution\s+)?(\d{1,4})\s*\((\d{4})\)", text, re.IGNORECASE)
     if m or (m := re.fullmatch(r"S/RES/(\d{1,4})()", text, re.IGNORECASE)):
         number = int(m.group(1))
         year = m.group(2)
         return SymbolTarget("resolution", f"S/RES/{number}" + (f" ({year})" if year else ""), number=number)
-    m = re.fullmatch(r"S/PV\.(\d{1,5})(?:\s*\(Resumption\s*(\d{1,2})\))?", text, re.IGNORECASE)
-    if m:
-        resumption = m.group(2)
-        symbol = f"S/PV.{m.group(1)}" + (f" (Resumption {int(resumption)})" if resumption else "")
-        slug = m.group(1) + (f"-r{int(resumption)}" if resumption else "")
-        return SymbolTarget("meeting", symbol, number=int(m.group(1)), slug=slug)
-    m = re.fullmatch(r"S/PRST/(\d{4})/(\d{1,3})", text, re.IGNORECASE)
-    if m:
-        return SymbolTarget("document", f"S/PRST/{m.group(1)}/{int(m.group(2))}")
-    return None
+    query = text.upper()
+    refs = find_references(query)
+    if len(refs) != 1 or refs[0].start != 0 or refs[0].end != len(query):
+        return None
+    ref = refs[0]
+    if ref.kind == "meeting_record" and not ref.part:
+        slug = f"{ref.number}" + (f"-r{ref.resumption}" if ref.resumption else "")
+        return SymbolTarget("meeting", ref.symbol, number=ref.number, slug=slug, reference=ref)
+    return SymbolTarget("document", ref.symbol, reference=ref)
