@@ -11,6 +11,7 @@ from .charts import bar_list, column_chart
 from .forms import year_filter
 from .models import (
     ROLE_CHOICES,
+    STATE_KINDS,
     Citation,
     Delegation,
     DelegationYear,
@@ -332,7 +333,7 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _delegation_url(key: str, kind: str) -> str:
-    name = "archive:country-detail" if kind in ("state", "observer_state") else "archive:organisation-detail"
+    name = "archive:country-detail" if kind in STATE_KINDS else "archive:organisation-detail"
     return reverse(name, args=[key])
 
 

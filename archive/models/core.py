@@ -8,13 +8,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.parsing.delegations import STATE_KINDS
+
 ROLE_CHOICES = [
     ("president", "President"),
     ("member", "Council member"),
     ("invitee", "Invited delegation"),
     ("secretariat", "Secretariat"),
+    ("committee-chair", "Chair of a Council body"),  # archive/parsing/roles.py CHAIR
     ("other", "Other briefer"),
 ]
+INVITED_UNDER_CHOICES = [("37", "Rule 37 (a State)"), ("39", "Rule 39 (a briefer)")]
 SOURCE_CHOICES = [
     ("pdf", "Verbatim record (PDF)"),
     ("text", "Verbatim record (text)"),
@@ -50,7 +54,7 @@ class Delegation(models.Model):
 
     @property
     def is_state(self) -> bool:
-        return self.kind in ("state", "observer_state")
+        return self.kind in STATE_KINDS
 
     def get_absolute_url(self) -> str:
         if self.is_state:
@@ -317,6 +321,18 @@ class Statement(models.Model):
         default=False, help_text="The President speaking as the representative of their country"
     )
     on_behalf_of = models.CharField(max_length=300, blank=True)
+    chaired_body = models.CharField(
+        max_length=300, blank=True, help_text="The Council body whose chair briefs, as printed (role committee-chair)"
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="As printed: 'Special Envoy of the Secretary-General for Syria'"
+    )
+    title_kind = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="The title's kind (roles.title_kind): 'special-envoy'"
+    )
+    invited_under = models.CharField(
+        max_length=2, blank=True, choices=INVITED_UNDER_CHOICES, help_text="The rule of procedure of the invitation"
+    )
     language = models.CharField(max_length=40, blank=True, help_text="From '(spoke in French)'")
     text = models.TextField(help_text="Paragraphs separated by a blank line")
     word_count = models.PositiveIntegerField(default=0)
