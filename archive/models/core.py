@@ -260,6 +260,10 @@ class StatementQuerySet(models.QuerySet):
     def by_delegation(self, delegation: Delegation) -> StatementQuerySet:
         return self.filter(delegation=delegation)
 
+    def titled(self, kind: str) -> StatementQuerySet:
+        """Statements by speakers holding a title of ``kind`` ("special-envoy": roles.title_kind)."""
+        return self.filter(title_kind=kind)
+
     def substantive(self) -> StatementQuerySet:
         """Leaves out the chair's procedural turns (the President not speaking for a country)."""
         return self.exclude(role="president", national_capacity=False)

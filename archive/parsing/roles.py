@@ -72,6 +72,16 @@ TITLE_KINDS: tuple[tuple[str, str], ...] = (
 )
 _TITLE_KIND_RES = tuple((kind, re.compile(words)) for kind, words in TITLE_KINDS)
 TITLE_KIND_VALUES = tuple(kind for kind, _ in TITLE_KINDS) + ("other",)
+# (kind, label) for filters: "special-envoy" -> "Special Envoy", "under-secretary-general" -> "Under-Secretary-General"
+TITLE_KIND_CHOICES = tuple(
+    (
+        kind,
+        " ".join(w.capitalize() for w in kind.split("-"))
+        .replace("Secretary General", "Secretary-General")
+        .replace("Under Secretary", "Under-Secretary"),
+    )
+    for kind in TITLE_KIND_VALUES
+)
 
 
 def office_role(office: str | None) -> tuple[str, str | None] | None:
@@ -138,3 +148,16 @@ def office_title(office: str | None) -> str | None:
     if not office or office in PRESIDING_OFFICES:
         return None
     return re.sub(r"^The\s+", "", office)
+
+
+def title_kind_named(text: str) -> str | None:
+    """The title kind a reader typed ("special envoy", "Special Envoys", "special-envoy", "envoy"),
+    one of ``TITLE_KIND_VALUES``; None when it names none, or more than one."""
+    words = [w[:-1] if w.endswith("s") and not w.endswith("ss") else w for w in re.split(r"[\s_-]+", text.lower()) if w]
+    wanted = "-".join(words)
+    if not wanted:
+        return None
+    if wanted in TITLE_KIND_VALUES:
+        return wanted
+    ending = [kind for kind in TITLE_KIND_VALUES if kind.endswith("-" + wanted)]
+    return ending[0] if len(ending) == 1 else None
