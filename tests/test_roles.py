@@ -187,3 +187,12 @@ def test_chairs_titles_and_invitations_are_stored(imported):
     meeting = Meeting.objects.get(slug="8735")
     assert meeting.stage_directions == [{"position": 4, "kind": "closing", "text": "The meeting rose at 3.50 p.m."}]
     assert meeting.presidency.key == "bel"
+
+
+def test_a_delegates_own_label_outranks_a_row_typed_as_the_presidents():
+    from .conftest import SAMPLE
+
+    (meeting,) = parse_corpus(SAMPLE / "corpus-2020", only={"S/PV.8714"})
+    dang = meeting.statements[4]  # typed "The President" in the table, printed "Mr. Dang (Viet Nam)"
+    assert (dang.speaker_label, dang.role, dang.delegation) == ("Mr. Dang (Viet Nam)", "member", "Viet Nam")
+    assert {s.delegation for s in meeting.statements if s.role == "president"} == {"Belgium"}

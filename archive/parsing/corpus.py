@@ -30,8 +30,9 @@ from .limits import (
     check_statement_length,
     refuse_link,
 )
+from .membership import council_members
 from .model import ParsedMeeting, ParsedStatement, ParseError, StageDirection
-from .roles import SECRETARIAT_KEY, delegation_role, national_capacity, office_title
+from .roles import PRESIDING_OFFICES, SECRETARIAT_KEY, delegation_role, national_capacity, office_title
 from .statements import find_adoptions, rule_37_delegations, rule_39_offices, with_invitations
 from .textfix import drop_control
 
@@ -166,7 +167,6 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
                     rule_37 |= rule_37_delegations(paragraph, date)
                     rule_39.update(rule_39_offices(paragraph))
         statements = [with_invitations(s, rule_37, rule_39) for s in statements]
-        chair = next((s.speaker for s in statements if s.role == "president" and s.speaker), None)
         meetings.append(
             ParsedMeeting(
                 symbol=symbol,
@@ -177,7 +177,6 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
                 source_name=f"{folder.name}/{table.name}",
                 statements=tuple(statements),
                 topic=str(first.get("topic") or "") or None,
-                president=chair,
                 presidency=presidency.name if presidency else None,
                 presidency_key=presidency.key if presidency else None,
                 stage_directions=tuple(stages),
@@ -294,6 +293,9 @@ def _statement(
         raise ParseError(f"unknown participanttype {ptype!r}", path=path, line=line)
     country = squash(str(row.get("country") or ""))
     info = resolve_delegation_on(country, date) if country else None  # "China" by the meeting's date
+    if role == "president" and found and found[0].delegation and found[0].office not in PRESIDING_OFFICES:
+        # A delegate's own label ("Mr. Dang (Viet Nam)") on a row the table types as the President's.
+        role = "member" if info is not None and date is not None and info.key in council_members(date) else "invitee"
     speaker = squash(str(row.get("speaker") or "")) or None
     if speaker is not None and speaker.lower() in UNKNOWN_SPEAKERS:
         speaker = None
