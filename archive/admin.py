@@ -231,6 +231,8 @@ class StatementAdmin(admin.ModelAdmin):
     list_select_related = ("meeting", "speaker", "delegation")
     list_filter = (
         "role",
+        "title_kind",
+        "invited_under",
         "language",
         "national_capacity",
         "meeting__source_kind",

@@ -1,8 +1,8 @@
 """What the search index holds for each statement (haystack ``SearchIndex``).
 
 Analysed fields (``text``, ``speaker``, ``delegation``) are searched by words; ``*_exact`` fields and
-``resolutions`` hold un-analysed values for filters and facets (a delegation key, a role, a year, the
-numbers of the resolutions cited). ``chrono`` is the statement's stored sort key (``Statement.chrono``,
+``resolutions`` hold un-analysed values for filters and facets (a delegation key, a role, a title's
+kind, a year, the numbers of the resolutions cited). ``chrono`` is the statement's stored sort key (``Statement.chrono``,
 ``models.chrono_key``), so the engines sort by time as the database does. ``stamp`` is stored (not
 searched) so ``repair_search_index`` can tell a stale document from a current one.
 """
@@ -30,6 +30,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
     delegation_exact = ExactField()
     speaker_exact = ExactField()
     role_exact = ExactField(model_attr="role")
+    title_exact = ExactField(model_attr="title_kind")  # "special-envoy" (roles.title_kind)
     procedural = ExactField()
     language_exact = ExactField()
     meeting_exact = ExactField()

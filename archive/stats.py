@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 
 from .models import (
+    STATE_KINDS,
     ArchiveState,
     Citation,
     CouncilSeat,
@@ -24,6 +25,7 @@ from .models import (
 from .parsing.membership import membership_known, membership_years
 
 VERSION_KEY = "summary_version"
+COUNCIL_ROLES = ("member", "president")  # roles only a Council member speaks in
 
 
 def refresh_summaries(
@@ -58,19 +60,22 @@ def refresh_summaries(
         lambda: {"statements": 0, "chair_turns": 0, "council_member": False, "presided": False}
     )
     rows = (
-        statements.values_list("delegation_id", "meeting__date", "role", "national_capacity")
+        statements.values_list("delegation_id", "delegation__kind", "meeting__date", "role", "national_capacity")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for delegation_id, date, role, national, n in rows:
+    for delegation_id, kind, date, role, national, n in rows:
         entry = per_year[(delegation_id, date.year)]
         if role == "president" and not national:
             entry["chair_turns"] += n
         else:
             entry["statements"] += n
-        if role in ("member", "president"):
+        # Only a State sits on the Council or presides: a statement filed under an organisation
+        # with a member's role (a research corpus files a committee chair's briefing, or a
+        # President's turn, under "UN") says nothing of the organisation's membership.
+        if kind in STATE_KINDS and role in COUNCIL_ROLES:
             entry["council_member"] = True
-        if role == "president":
+        if kind in STATE_KINDS and role == "president":
             entry["presided"] = True
     for delegation_id, date, is_president in (
         seats.values_list("delegation_id", "meeting__date", "is_president").distinct().order_by()

@@ -11,6 +11,7 @@ from .charts import bar_list, column_chart
 from .forms import year_filter
 from .models import (
     ROLE_CHOICES,
+    STATE_KINDS,
     Citation,
     Delegation,
     DelegationYear,
@@ -25,6 +26,7 @@ from .models import (
 from .paging import CitingStatementIds, page_of, statement_page
 from .parsing.delegations import SUCCESSORS, delegation_by_key, predecessors
 from .parsing.membership import membership_spans
+from .parsing.roles import TITLE_KIND_CHOICES, title_kind_named
 from .rendering import citing_sentence, membership_rows, numbered_paragraphs
 from .stats import cached, citation_summary, meeting_coverage, summary_version
 from .symbol_links import attach, links_for_texts
@@ -146,11 +148,14 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
     statements = own.substantive()
     year = year_filter(request)
     role = request.GET.get("role", "")
+    title = title_kind_named(request.GET.get("title", "")[:100]) or ""
     topic = request.GET.get("topic", "").strip()[:200]
     if year is not None:
         statements = statements.filter(meeting__date__year=year)
     if role in ROLE_VALUES:
         statements = statements.filter(role=role)
+    if title:
+        statements = statements.titled(title)
     if topic:
         statements = statements.filter(meeting__topic__icontains=topic)
     years = list(delegation.years.order_by("year"))
@@ -158,7 +163,7 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         f"top-resolutions:{delegation.pk}",
         lambda: Citation.objects.filter(statement__delegation=delegation).most_cited_numbers(10),
     )
-    filtered = bool(year is not None or role in ROLE_VALUES or topic)
+    filtered = bool(year is not None or role in ROLE_VALUES or title or topic)
     context = {
         "delegation": delegation,
         "page": statement_page(
@@ -180,6 +185,8 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "role": role,
         "topic": topic,
         "roles": ROLE_CHOICES,
+        "title": title,
+        "titles": TITLE_KIND_CHOICES,
         "summary_version": summary_version(),
         "council_spans": membership_spans(delegation.key),
         "successors": _linked_delegations(SUCCESSORS.get(delegation.key, ())),
@@ -340,7 +347,7 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _delegation_url(key: str, kind: str) -> str:
-    name = "archive:country-detail" if kind in ("state", "observer_state") else "archive:organisation-detail"
+    name = "archive:country-detail" if kind in STATE_KINDS else "archive:organisation-detail"
     return reverse(name, args=[key])
 
 

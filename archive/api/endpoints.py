@@ -105,6 +105,8 @@ def statements(request: HttpRequest, filters: Query[s.StatementFilters]):
         qs = qs.filter(meeting__date__year=f.year)
     if f.role is not None:
         qs = qs.filter(role=f.role)
+    if f.title is not None:
+        qs = qs.titled(f.title)
     if f.language is not None:
         language = f.language.strip()
         qs = qs.filter(language="") if language.lower() == "english" else qs.filter(language__iexact=language)

@@ -15,6 +15,8 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 
 from archive.models import Resolution
+from archive.parsing.model import ROLES
+from archive.parsing.roles import TITLE_KIND_VALUES
 
 # ---------------------------------------------------------------- accepted values
 
@@ -25,7 +27,8 @@ MAX_NUMBER = 99999  # meeting and resolution numbers
 # Free text: anything but NUL, which PostgreSQL cannot take in a string (a 422, not a 500).
 TEXT = r"^[^\x00]*$"
 NameFilter = Annotated[str, Field(min_length=1, max_length=100, pattern=TEXT, description="Part of the name")]
-Role = Literal["president", "member", "invitee", "secretariat", "other"]
+Role = Literal[ROLES]  # archive/parsing/model.py
+TitleKind = Literal[TITLE_KIND_VALUES]  # archive/parsing/roles.py
 
 
 def _iso_date(value: Any) -> Any:
@@ -60,6 +63,7 @@ class StatementFilters(Paged):
     date_from: IsoDate | None = Field(None, description="Meetings on or after this day (YYYY-MM-DD)")
     date_to: IsoDate | None = Field(None, description="Meetings on or before this day (YYYY-MM-DD)")
     role: Role | None = None
+    title: TitleKind | None = Field(None, description="Kind of the speaker's title: special-envoy, ...")
     language: str | None = Field(
         None,
         max_length=40,
@@ -240,6 +244,10 @@ class StatementOut(Schema):
     role: str
     national_capacity: bool
     on_behalf_of: str
+    chaired_body: str = Field(description="For a committee chair: the body chaired, as printed")
+    title: str = Field(description="The speaker's title as printed: Special Envoy of the Secretary-General for Syria")
+    title_kind: str = Field(description="Its kind: special-envoy, under-secretary-general, ...; empty for none")
+    invited_under: str = Field(description="37 or 39: the rule of procedure the speaker was invited under")
     language: str = Field(description="Language spoken; empty for English")
     word_count: int
     source_page: int | None

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from archive.parsing import ParsedMeeting, ParsedStatement, ParseError
+from archive.parsing.roles import title_kind
 
 from ..models import (
     SOURCE_RANK,
@@ -28,7 +29,7 @@ from .identities import Identities
 from .quality import apply_corrections, flag_statements
 from .sources import reader_of
 
-PARSER_VERSION = "4"  # 3: records of other eras, scans read through OCR; 4: corpus rows with no name printed, language notes as country
+PARSER_VERSION = "5"  # 3: records of other eras, scans read through OCR; 4: corpus rows with no name printed, language notes as country; 5: chairs, titles, invitations
 
 
 @dataclass
@@ -268,6 +269,10 @@ class Writer(Identities):
             "role": s.role,
             "national_capacity": s.national_capacity,
             "on_behalf_of": (s.on_behalf_of or "")[:300],
+            "chaired_body": (s.chaired_body or "")[:300],
+            "title": (s.title or "")[:300],
+            "title_kind": title_kind(s.title),
+            "invited_under": s.invited_under or "",
             "language": s.language or "",
             "text": s.text,
             "word_count": len(s.text.split()),

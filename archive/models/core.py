@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.parsing.delegations import STATE_KINDS
 from archive.parsing.identity import is_unnamed
 
 ROLE_CHOICES = [
@@ -15,8 +16,10 @@ ROLE_CHOICES = [
     ("member", "Council member"),
     ("invitee", "Invited delegation"),
     ("secretariat", "Secretariat"),
+    ("committee-chair", "Chair of a Council body"),  # archive/parsing/roles.py CHAIR
     ("other", "Other briefer"),
 ]
+INVITED_UNDER_CHOICES = [("37", "Rule 37 (a State)"), ("39", "Rule 39 (a briefer)")]
 SOURCE_CHOICES = [
     ("pdf", "Verbatim record (PDF)"),
     ("text", "Verbatim record (text)"),
@@ -58,7 +61,7 @@ class Delegation(models.Model):
 
     @property
     def is_state(self) -> bool:
-        return self.kind in ("state", "observer_state")
+        return self.kind in STATE_KINDS
 
     def get_absolute_url(self) -> str:
         if self.is_state:
@@ -278,6 +281,10 @@ class StatementQuerySet(models.QuerySet):
     def by_delegation(self, delegation: Delegation) -> StatementQuerySet:
         return self.filter(delegation=delegation)
 
+    def titled(self, kind: str) -> StatementQuerySet:
+        """Statements by speakers holding a title of ``kind`` ("special-envoy": roles.title_kind)."""
+        return self.filter(title_kind=kind)
+
     def substantive(self) -> StatementQuerySet:
         """Leaves out the chair's procedural turns (the President not speaking for a country)."""
         return self.exclude(role="president", national_capacity=False)
@@ -339,6 +346,18 @@ class Statement(models.Model):
         default=False, help_text="The President speaking as the representative of their country"
     )
     on_behalf_of = models.CharField(max_length=300, blank=True)
+    chaired_body = models.CharField(
+        max_length=300, blank=True, help_text="The Council body whose chair briefs, as printed (role committee-chair)"
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="As printed: 'Special Envoy of the Secretary-General for Syria'"
+    )
+    title_kind = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="The title's kind (roles.title_kind): 'special-envoy'"
+    )
+    invited_under = models.CharField(
+        max_length=2, blank=True, choices=INVITED_UNDER_CHOICES, help_text="The rule of procedure of the invitation"
+    )
     language = models.CharField(max_length=40, blank=True, help_text="From '(spoke in French)'")
     text = models.TextField(help_text="Paragraphs separated by a blank line")
     word_count = models.PositiveIntegerField(default=0)

@@ -36,11 +36,40 @@ KNOWN_HEADINGS_RE = re.compile(
 )
 
 
+# A procedural line run into a speech, as a research corpus keeps it: "... on the subject. The
+# meeting rose at 10.25 a.m. 20-00911 21/21" (the record's page footer after it).
+_TIME = r"(?:[ap]\.\s?m\.|noon|midnight)"
+TRAILER_RE = re.compile(
+    rf"(?:^|(?<=\s))(The meeting (?:was called to order|rose|adjourned|was adjourned|was suspended|was resumed|resumed)"
+    rf"\b.{{0,80}}?{_TIME}(?:\s+and\s+(?:was\s+)?resumed\s+at\s+.{{0,40}}?{_TIME})?)\.?"
+    r"(?:\s+(?:\d{2}-\d{5}|\d{1,3}/\d{1,3}))*(?=\s|$)\s*"
+)
+PROCEDURAL_KINDS = ("opening", "closing", "suspension")
+
+
 def stage_kind(text: str) -> str | None:
     for pattern, kind in STAGE_PATTERNS:
         if pattern.match(text):
             return kind
     return None
+
+
+def split_trailers(paragraph: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """A paragraph without the procedural lines run into it ("The meeting rose at 10.25 a.m."):
+    (the speech around them, [(the line, its stage_kind)]). Those lines are stage directions,
+    never a speaker's words."""
+    pieces: list[str] = []
+    stages: list[tuple[str, str]] = []
+    start = 0
+    for m in TRAILER_RE.finditer(paragraph):
+        kind = stage_kind(m.group(1))
+        if kind not in PROCEDURAL_KINDS:
+            continue
+        pieces.append(paragraph[start : m.start()])
+        stages.append((m.group(1).rstrip(".") + ".", kind))
+        start = m.end()
+    pieces.append(paragraph[start:])
+    return [p.strip() for p in pieces if p.strip()], stages
 
 
 # --------------------------------------------------------------------------- body

@@ -12,13 +12,15 @@ import csv
 import datetime as dt
 import json
 import re
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .builder import split_trailers
 from .cover import MONTHS
-from .delegations import resolve_delegation_on
+from .delegations import DelegationInfo, delegation_by_key, resolve_delegation_on
 from .identity import UNLABELLED, is_unnamed
 from .labels import LANGUAGE_RE, match_label, squash
 from .limits import (
@@ -29,9 +31,10 @@ from .limits import (
     check_statement_length,
     refuse_link,
 )
-from .model import ParsedMeeting, ParsedStatement, ParseError
-from .roles import delegation_role
-from .statements import find_adoptions
+from .membership import council_members
+from .model import ParsedMeeting, ParsedStatement, ParseError, StageDirection
+from .roles import PRESIDING_OFFICES, SECRETARIAT_KEY, delegation_role, national_capacity, office_title
+from .statements import find_adoptions, rule_37_delegations, rule_39_offices, with_invitations
 from .textfix import drop_control
 
 # Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
@@ -141,15 +144,29 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
             continue
         grouped[(symbol, resumption)].append((speech_number(row, path=str(table), line=line), line, row))
         numbers[(symbol, resumption)] = number
+    states = _speakers_states(row for rows in grouped.values() for _, _, row in rows)
     meetings = []
     for (symbol, resumption), rows in grouped.items():
         rows.sort(key=lambda item: item[0])
         _, first_line, first = rows[0]
         date = parse_date(str(first.get("date") or ""), path=str(table), line=first_line)
-        statements = []
+        statements: list[ParsedStatement] = []
+        stages: list[StageDirection] = []
         for order, (_, line, row) in enumerate(rows, start=1):
             text = _speech_text(row, speeches_dir, table, line)
-            statements.append(_statement(order, row, text, path=str(table), line=line, date=date))
+            statement, trailers = _statement(order, row, text, path=str(table), line=line, date=date, states=states)
+            statements.append(statement)
+            stages.extend(StageDirection(order, text, kind) for text, kind in trailers)
+        presidency = _presidency(statements, date)
+        statements = [_in_chair(s, presidency, date) for s in statements]
+        rule_37: set[str] = set()
+        rule_39: dict[str, str] = {}
+        for s in statements:
+            if s.role == "president":
+                for paragraph in s.paragraphs:
+                    rule_37 |= rule_37_delegations(paragraph, date)
+                    rule_39.update(rule_39_offices(paragraph))
+        statements = [with_invitations(s, rule_37, rule_39) for s in statements]
         meetings.append(
             ParsedMeeting(
                 symbol=symbol,
@@ -160,11 +177,54 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
                 source_name=f"{folder.name}/{table.name}",
                 statements=tuple(statements),
                 topic=str(first.get("topic") or "") or None,
+                presidency=presidency.name if presidency else None,
+                presidency_key=presidency.key if presidency else None,
+                stage_directions=tuple(stages),
+                invitations=tuple(sorted(rule_39.items())),
                 adoptions=find_adoptions(statements, ()),
             )
         )
     meetings.sort(key=lambda m: (m.date or dt.date.min, m.number or 0, m.resumption or 0))
     return meetings
+
+
+def _speakers_states(rows: Iterator[dict[str, Any]]) -> dict[str, str]:
+    """Speaker as the table prints it -> the one State the table files them under elsewhere: a
+    State's representative briefing as a committee's chair is filed under "UN" in some rows."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        speaker = squash(str(row.get("speaker") or ""))
+        country = squash(str(row.get("country") or ""))
+        info = resolve_delegation_on(country, None) if speaker and country else None
+        if info is not None and info.is_state:
+            seen[speaker].add(info.key)
+    return {speaker: next(iter(keys)) for speaker, keys in seen.items() if len(keys) == 1}
+
+
+def _presidency(statements: list[ParsedStatement], date: dt.date | None) -> DelegationInfo | None:
+    """The State holding the presidency: the one most of the President's turns are filed under
+    (the table files a turn now and then under "UN")."""
+    keys = Counter(
+        s.delegation_key for s in statements if s.role == "president" and not s.national_capacity and s.delegation_key
+    )
+    for key, _ in keys.most_common():
+        info = delegation_by_key(key)
+        if info is not None and info.is_state:
+            return info
+    return None
+
+
+def _in_chair(statement: ParsedStatement, presidency: DelegationInfo | None, date: dt.date | None) -> ParsedStatement:
+    """The President's turn filed under the presidency, or under the country it names when the
+    President speaks in their national capacity (the rule of every reader, roles.national_capacity)."""
+    if statement.role != "president":
+        return statement
+    national, printed = national_capacity(statement.text)
+    own = resolve_delegation_on(printed, date) if printed else None
+    own = own or presidency
+    if own is None:
+        return replace(statement, national_capacity=national)
+    return replace(statement, national_capacity=national, delegation=own.name, delegation_key=own.key)
 
 
 def _speech_text(row: dict[str, Any], speeches_dir: Path, table: Path, line: int) -> str:
@@ -196,22 +256,38 @@ def _speech_text(row: dict[str, Any], speeches_dir: Path, table: Path, line: int
 
 
 def _statement(
-    order: int, row: dict[str, Any], text: str, *, path: str, line: int, date: dt.date | None = None
-) -> ParsedStatement:
+    order: int,
+    row: dict[str, Any],
+    text: str,
+    *,
+    path: str,
+    line: int,
+    date: dt.date | None = None,
+    states: Mapping[str, str] | None = None,
+) -> tuple[ParsedStatement, list[tuple[str, str]]]:
+    """A row's statement, and the procedural lines run into its text ("The meeting rose at
+    10.25 a.m.": builder.split_trailers), which are stage directions."""
     text = text.strip()
     found = match_label(text)
     label_printed: str
     language = None
+    title = None
     if found:
         label, offset = found
         label_printed = label.printed
         language = label.language
+        title = office_title(label.office)
         body = text[offset:]
     else:
         label_printed = squash(str(row.get("speaker") or ""))  # "unknown" is no label: nothing was printed
         label_printed = UNLABELLED if is_unnamed(label_printed) else label_printed
         body = text
-    paragraphs = tuple(p.strip() for p in body.split("\n") if p.strip())
+    paragraphs: list[str] = []
+    trailers: list[tuple[str, str]] = []
+    for paragraph in (p.strip() for p in body.split("\n") if p.strip()):
+        pieces, stages = split_trailers(paragraph)
+        paragraphs.extend(pieces)
+        trailers.extend(stages)
     ptype = str(row.get("participanttype") or "")
     role = ROLE_BY_TYPE.get(ptype)
     if role is None:
@@ -220,15 +296,27 @@ def _statement(
     if LANGUAGE_RE.match(f"({country})"):  # "spoke in French": the label's notes, read out of order
         country = found[0].delegation or "" if found else ""
     info = resolve_delegation_on(country, date) if country else None  # "China" by the meeting's date
-    delegation = info.name if info else (country or None)
-    if role == "invitee" and info is not None:
-        role = delegation_role(info)
+    if role == "president" and found and found[0].delegation and found[0].office not in PRESIDING_OFFICES:
+        # A delegate's own label ("Mr. Dang (Viet Nam)") on a row the table types as the President's.
+        role = "member" if info is not None and date is not None and info.key in council_members(date) else "invitee"
     speaker = squash(str(row.get("speaker") or "")) or None
     if is_unnamed(speaker):
         speaker = None
+    if info is not None and info.key == SECRETARIAT_KEY and role != "president":
+        # A State's representative filed under "UN" (a committee's chair): the State the label
+        # prints, else the one the table files this speaker under elsewhere.
+        printed = found[0].delegation if found else None
+        own = resolve_delegation_on(printed, date) if printed else None
+        if own is None and speaker and states and speaker in states:
+            own = delegation_by_key(states[speaker])
+        if own is not None and own.is_state:
+            info, country = own, own.name
+    delegation = info.name if info else (country or None)
+    if role != "president" and info is not None:
+        role = delegation_role(info) if role == "invitee" or info.kind == "secretariat" else role
     if role == "president" and speaker is None and found and found[0].name:
         speaker = found[0].name
-    return ParsedStatement(
+    statement = ParsedStatement(
         order=order,
         speaker_label=label_printed,
         speaker=speaker,
@@ -236,6 +324,8 @@ def _statement(
         delegation_key=info.key if info else None,
         role=role,
         language=language,
-        paragraphs=paragraphs,
+        paragraphs=tuple(paragraphs),
         line=line,
+        title=title,
     )
+    return statement, trailers

@@ -53,8 +53,13 @@ class DelegationInfo:
     short: str  # short display name
     permanent_member: bool
 
+    @property
+    def is_state(self) -> bool:
+        return self.kind in STATE_KINDS
+
 
 KINDS: frozenset[str] = frozenset({"state", "observer_state", "organisation", "secretariat"})
+STATE_KINDS = ("state", "observer_state")  # the kinds that are States (Member or observer)
 
 # ---------------------------------------------------------------------------
 # Member States of the United Nations (193).

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("president", "member", "invitee", "secretariat", "other")
+ROLES = ("president", "member", "invitee", "secretariat", "committee-chair", "other")  # roles.CHAIR
+INVITED_UNDER = ("37", "39")  # the rules of procedure an invitation names
 
 
 class ParseError(ValueError):
@@ -62,6 +63,11 @@ class ParsedStatement:
     # name is not in the table. Left out of statement_dict: a resolved delegation is named by its
     # table name, which resolves back to this key, so the name already says it.
     delegation_key: str | None = None
+    # A Council member briefing as the chair of a Council body (role "committee-chair"): the body
+    # as printed ("the Committee established pursuant to resolution 1970 (2011)").
+    chaired_body: str | None = None
+    title: str | None = None  # a briefer's title as printed: "Special Envoy of the Secretary-General for Syria"
+    invited_under: str | None = None  # "37" or "39": the rule the President invited the speaker under
 
     @property
     def text(self) -> str:
@@ -200,4 +206,4 @@ def statement_dict(s: ParsedStatement) -> dict[str, Any]:
         "ocr_confidence": s.ocr_confidence,
         "text": s.text,
         "citations": [c.as_dict() for c in s.citations],
-    }
+    } | {name: value for name in ("chaired_body", "title", "invited_under") if (value := getattr(s, name))}

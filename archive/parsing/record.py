@@ -25,8 +25,10 @@ from .statements import (
     country_key,
     find_adoptions,
     misread_delegation,
+    rule_37_invitations,
     rule_39_invitations,
     statement_of_turn,
+    with_invitations,
 )
 from .textfix import Vocabulary, join_lines
 
@@ -74,6 +76,7 @@ def build_meeting(
     vocabulary = Vocabulary(line.text for line in body)
     invited = dict(inherited_invitations or {})
     invited.update(rule_39_invitations(builder, vocabulary))
+    rule_37 = rule_37_invitations(builder, vocabulary, cover.date)
     # A seat whose holder depends on the date ("China" in 1950: the Republic of China) is named
     # by its holder, so that it is stored with the right delegation; each seat carries its key.
     cover.members = [_seat(m, cover.date) for m in cover.members]
@@ -86,7 +89,8 @@ def build_meeting(
     for order, turn in enumerate(builder.turns, start=1):
         paragraphs = tuple(p for p in (join_lines(par, vocabulary) for par in turn.paragraphs) if p)
         previous = statements[-1] if statements else None
-        statements.append(statement_of_turn(order, turn, paragraphs, cover, presidency, members, invited, previous))
+        statement = statement_of_turn(order, turn, paragraphs, cover, presidency, members, invited, previous)
+        statements.append(with_invitations(statement, rule_37, invited))
     if reader == "ocr":
         statements = harmonise_speakers(statements)
     adoptions = find_adoptions(statements, builder.votes)

@@ -6,20 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 
 from .builder import RecordBuilder, Turn
 from .cover import Cover
-from .delegations import DelegationInfo, resolve_delegation, resolve_delegation_on, resolve_misread_delegation
+from .delegations import (
+    DelegationInfo,
+    delegation_by_key,
+    resolve_delegation,
+    resolve_delegation_on,
+    resolve_misread_delegation,
+)
 from .labels import squash
 from .model import Adoption, ParsedStatement, SpeakerLabel, Vote
-from .roles import SECRETARIAT, SECRETARIAT_KEY, delegation_role, office_role
+from .roles import (
+    CHAIR,
+    SECRETARIAT,
+    SECRETARIAT_KEY,
+    chaired_body,
+    delegation_role,
+    national_capacity,
+    office_role,
+    office_title,
+)
 from .textfix import Vocabulary, join_lines
 
-NATIONAL_CAPACITY_RE = re.compile(
-    r"\bin my (?:national )?capacity as (?:the )?representative of (?:the )?([^.,;:]+?)\s*[.,;:]",
-    re.I,
-)
 FLOOR_RE = re.compile(
     r"\b(?:give|now give|call on|invite)\s+(?:the floor to\s+)?(?:the\s+)?(?:Permanent\s+)?"
     r"(?:representative|observer|Head of (?:the )?Delegation|delegation)\s+of\s+(?:the\s+)?([^.,;:]+?)\s*[.;:]",
@@ -29,6 +41,9 @@ ADOPTED_AS_RE = re.compile(
     r"(?:draft resolution|it|text)[^.]{0,80}?\b(?:has\s+(?:therefore\s+)?been|is|was)\s+adopted\s+"
     r"(unanimously\s+|without a vote\s+|by consensus\s+)?as\s+resolution\s+(\d{1,4})\s*\((\d{4})\)",
     re.I | re.S,
+)
+RULE_37_RE = re.compile(
+    r"\brule\s+37\b[^.]*?\binvite\s+the\s+representatives?\s+of\s+(?:the\s+)?(.+?)\s+to\s+participate\b", re.S
 )
 PERSON_RE = re.compile(
     r"(?:(?:His|Her) Excellency\s+)?((?:Mr|Mrs|Ms|Dr)\.\s+[^,;]+?|(?:Sir|Dame|Lord|Lady)\s+[^,;]+?),\s*([^;]+?)(?=;|,?\s+and\s+(?:His|Her|Mr|Mrs|Ms|Dr)\b|$)"
@@ -102,35 +117,106 @@ def _office_organisation(office: str):  # -> DelegationInfo | None
     return None
 
 
-def rule_39_invitations(builder: RecordBuilder, vocabulary: Vocabulary) -> dict[str, str]:
-    """Name key -> office, from the President's rule 39 invitations ("I invite Mr. Mohamed Ibn
-    Chambas, Special Representative of the Secretary-General ..., to participate in this
-    meeting"; "I also invite the following to participate in the meeting: His Excellency
+def rule_39_offices(text: str) -> dict[str, str]:
+    """Name key -> office, from a paragraph of the President's rule 39 invitations ("I invite
+    Mr. Mohamed Ibn Chambas, Special Representative of the Secretary-General ..., to participate
+    in this meeting"; "I also invite the following to participate in the meeting: His Excellency
     Mr. Olof Skoog, Head of Delegation of the European Union ..., and Mr. Robert Mardini, ...")."""
     offices: dict[str, str] = {}
-    for turn in builder.turns:
-        if turn.label.office != "The President":
-            continue
-        for paragraph in turn.paragraphs:
-            text = join_lines(paragraph, vocabulary)
-            if not re.search(r"\brule\s+39\b", text):
-                continue
-            segment = re.split(r"\brule\s+39\b", text, maxsplit=1)[1]
-            segment = re.sub(r"^.*?\binvite\b\s*", "", segment, flags=re.S)
-            segment = re.sub(
-                r"^(?:also\s+)?the following(?:\s+briefers)?\s+to participate in (?:this|the) meeting\s*:\s*",
-                "",
-                segment,
-            )
-            segment = re.sub(r",?\s*to participate in (?:this|the) meeting.*$", "", segment, flags=re.S)
-            segment = re.sub(r"\.\s*$", "", segment)
-            for person in PERSON_RE.finditer(segment):
-                name = squash(person.group(1))
-                office = squash(person.group(2)).rstrip(",. ")
-                words = name.split()
-                offices[words[-1].lower()] = office
-                offices[" ".join(words[-2:]).lower()] = office
+    if not re.search(r"\brule\s+39\b", text):
+        return offices
+    segment = re.split(r"\brule\s+39\b", text, maxsplit=1)[1]
+    segment = re.sub(r"^.*?\binvite\b\s*", "", segment, flags=re.S)
+    segment = re.sub(
+        r"^(?:also\s+)?the following(?:\s+briefers)?\s+to participate in (?:this|the) meeting\s*:\s*",
+        "",
+        segment,
+    )
+    segment = re.sub(r",?\s*to participate in (?:this|the) meeting.*$", "", segment, flags=re.S)
+    segment = re.sub(r"\.\s*$", "", segment)
+    for person in PERSON_RE.finditer(segment):
+        name = squash(person.group(1))
+        # A corpus runs the invitation into what follows: "..., Emergency Relief Coordinator. Mr. Pedersen is joining"
+        office = re.split(r"(?<=[a-z)])\.\s+(?=[A-Z])", squash(person.group(2)))[0].rstrip(",. ")
+        words = name.split()
+        offices[words[-1].lower()] = office
+        offices[" ".join(words[-2:]).lower()] = office
     return offices
+
+
+def rule_37_delegations(text: str, date: dt.date | None) -> set[str]:
+    """Keys of the delegations a paragraph invites under rule 37 ("In accordance with rule 37 of
+    the Council's provisional rules of procedure, I invite the representatives of Colombia, Ecuador
+    and Saint Vincent and the Grenadines to participate in this meeting.")."""
+    found: set[str] = set()
+    for m in RULE_37_RE.finditer(text):
+        names = [squash(part) for part in re.split(r",\s*(?:and\s+)?", m.group(1))]
+        for name in names:
+            info = resolve_delegation_on(name, date)
+            if info is not None:
+                found.add(info.key)
+                continue
+            for part in name.split(" and "):  # "Ecuador and Spain", but "Trinidad and Tobago" above
+                info = resolve_delegation_on(part, date)
+                if info is not None:
+                    found.add(info.key)
+    return found
+
+
+def rule_39_invitations(builder: RecordBuilder, vocabulary: Vocabulary) -> dict[str, str]:
+    """Name key -> office, from the President's rule 39 invitations in a record (rule_39_offices)."""
+    offices: dict[str, str] = {}
+    for text in _president_paragraphs(builder, vocabulary):
+        offices.update(rule_39_offices(text))
+    return offices
+
+
+def rule_37_invitations(builder: RecordBuilder, vocabulary: Vocabulary, date: dt.date | None) -> set[str]:
+    """Keys of the delegations the President invites under rule 37 in a record."""
+    found: set[str] = set()
+    for text in _president_paragraphs(builder, vocabulary):
+        found |= rule_37_delegations(text, date)
+    return found
+
+
+def _president_paragraphs(builder: RecordBuilder, vocabulary: Vocabulary):  # -> Iterator[str]
+    for turn in builder.turns:
+        if turn.label.office == "The President":
+            for paragraph in turn.paragraphs:
+                yield join_lines(paragraph, vocabulary)
+
+
+def invited_office(speaker: str | None, invited: Mapping[str, str]) -> str | None:
+    """The office a rule 39 invitation gave ``speaker`` (by surname, or its last two words)."""
+    if not speaker:
+        return None
+    words = speaker.split()
+    return invited.get(" ".join(words[-2:]).lower()) or invited.get(words[-1].lower())
+
+
+def with_invitations(
+    statement: ParsedStatement, rule_37: Collection[str], rule_39: Mapping[str, str]
+) -> ParsedStatement:
+    """A statement with what the meeting's invitations and its own opening say of its speaker:
+    the rule it was invited under (37: a delegation; 39: a briefer), the title it was invited
+    with, and, for a State's representative briefing as the chair of a Council body, the role
+    ``CHAIR`` and that body. Every reader calls it once its statements are made."""
+    if statement.role == "president":
+        return statement
+    office = invited_office(statement.speaker, rule_39)
+    under = None
+    if office is not None:
+        under = "39"
+    elif statement.delegation_key is not None and statement.delegation_key in rule_37:
+        under = "37"
+    changes: dict[str, object] = {"invited_under": under or statement.invited_under}
+    if office is not None and not statement.title:
+        changes["title"] = office
+    body = chaired_body(statement.text) if statement.role in ("member", "invitee") else None
+    own = delegation_by_key(statement.delegation_key) if body is not None and statement.delegation_key else None
+    if own is not None and own.is_state:  # the chair's own country, as the record prints it
+        changes.update(role=CHAIR, chaired_body=body)
+    return replace(statement, **changes)
 
 
 def statement_of_turn(
@@ -149,18 +235,16 @@ def statement_of_turn(
     delegation: str | None = None
     key: str | None = None
     national = False
+    title = office_title(label.office)
     by_office = office_role(label.office)
     if by_office is not None and by_office[0] == "president":
         role = "president"
         speaker = cover.president
         delegation, key = (presidency.name, presidency.key) if presidency else (cover.presidency, None)
-        text = " ".join(paragraphs)
-        cap = NATIONAL_CAPACITY_RE.search(text)
-        if cap:
-            national = True
-            own = resolve_delegation_on(cap.group(1).strip(), cover.date) if resolve_delegation(cap.group(1)) else None
-            if own is not None:
-                delegation, key = own.name, own.key
+        national, printed = national_capacity(" ".join(paragraphs))
+        own = resolve_delegation_on(printed, cover.date) if printed and resolve_delegation(printed) else None
+        if own is not None:
+            delegation, key = own.name, own.key
     elif by_office is not None:
         role, delegation = by_office
         key = SECRETARIAT_KEY
@@ -171,9 +255,7 @@ def statement_of_turn(
         key = info.key if info else None
         role = delegation_role(info, members) if info else "invitee"
     else:
-        surname = (speaker or "").split()[-1].lower() if speaker else ""
-        two = " ".join((speaker or "").split()[-2:]).lower()
-        office = invited.get(two) or invited.get(surname)
+        office = invited_office(speaker, invited)
         floor = _floor_given_to(previous, cover.date)
         org = _office_organisation(office) if office else None
         if floor is not None:
@@ -197,6 +279,7 @@ def statement_of_turn(
         page=turn.page,
         national_capacity=national,
         ocr_confidence=turn.confidence,
+        title=title,
     )
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from haystack.inputs import Exact
 from haystack.query import SQ
 
+from archive.parsing.roles import TITLE_KIND_VALUES, title_kind_named
+
 from .values import (  # noqa: F401 - the filter values and symbols, read by callers through this module too
     EARLIEST_DATE,
     LATEST_DATE,
@@ -53,6 +55,7 @@ FIELD_ALIASES = {
     "year": "year",
     "date": "date",
     "role": "role",
+    "title": "title",
     "language": "language",
     "lang": "language",
     "meeting": "meeting",
@@ -64,6 +67,7 @@ FILTER_LABELS = {
     "year": "Year",
     "date": "Date",
     "role": "Role",
+    "title": "Title",
     "language": "Language",
     "meeting": "Meeting",
 }
@@ -76,6 +80,9 @@ ROLE_ALIASES = {
     "invitee": "invitee",
     "invited": "invitee",
     "secretariat": "secretariat",
+    "committee chair": "committee-chair",
+    "committee-chair": "committee-chair",
+    "chair of a committee": "committee-chair",
     "briefer": "other",
     "other": "other",
 }
@@ -556,10 +563,17 @@ def _filter_sq(node: Filter, resolve_country, resolve_speaker, notices: list[str
         role = ROLE_ALIASES.get(" ".join(value.lower().split()))
         if role is None:
             notices.append(
-                f"“role:{value}” is not a role (president, member, invitee, secretariat, briefer); it was ignored."
+                f"“role:{value}” is not a role (president, member, invitee, secretariat, committee-chair, "
+                "briefer); it was ignored."
             )
             return None
         return SQ(role_exact=role)
+    if name == "title":
+        kind = title_kind_named(value)
+        if kind is None:
+            notices.append(f"“title:{value}” is not a kind of title ({', '.join(TITLE_KIND_VALUES)}); it was ignored.")
+            return None
+        return SQ(title_exact=kind)
     if name == "language":
         language = value.strip().lower()
         if language not in LANGUAGES:
