@@ -30,7 +30,6 @@ import datetime as dt
 import functools
 import logging
 import os
-import re
 import string
 import threading
 import time
@@ -45,12 +44,13 @@ from haystack.models import SearchResult
 from whoosh.analysis import STOP_WORDS
 
 from .engine import (
-    SUBSTANTIVE_DELEGATIONS,
+    RAW_WORD,
     ArchiveBackend,
     ArchiveSearchQuery,
     IndexBusy,
+    facet_aggregations,
+    facet_rows,
     field_kind,
-    most_frequent_first,
     no_results,
     result,
 )
@@ -61,14 +61,12 @@ log = logging.getLogger(__name__)
 TEXT_TOKENIZER = "archive_text"
 WORDS_TOKENIZER = "archive_words"
 SPELLING_FIELD = "spelling_words"  # the text's words unstemmed, for suggestions
-FACET_SIZE = 10_000  # every value: delegations, years, roles, languages, resolutions cited
 WRITER_HEAP = 128_000_000
 WRITER_WAIT_SECONDS = 60
 
 
 # Whoosh drops words shorter than two characters as it drops stop words ("S/PV.8698" is "pv 8698").
 SHORT_WORDS = [*string.ascii_lowercase, *string.digits]
-RAW_WORD = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer takes for one word
 
 
 def text_analyzer() -> tantivy.TextAnalyzer:
@@ -334,27 +332,7 @@ class TantivySearchBackend(ArchiveBackend, BaseSearchBackend):
 
     def facet_counts(self, searcher: Searcher, query, names: list[str]) -> dict[str, list[tuple[str, int]]]:
         """Counts per value of each field, in one aggregation pass, most frequent first."""
-        aggs = {}
-        for name in names:
-            if name == SUBSTANTIVE_DELEGATIONS:
-                aggs[name] = {
-                    "terms": {"field": "delegation_exact", "size": FACET_SIZE},
-                    "aggs": {"procedural": {"terms": {"field": "procedural", "size": 2}}},
-                }
-            else:
-                aggs[name] = {"terms": {"field": name, "size": FACET_SIZE}}
-        answer = searcher.tantivy.aggregate(query, aggs)
-        out = {}
-        for name in names:
-            rows = []
-            for bucket in answer.get(name, {}).get("buckets", []):
-                count = bucket["doc_count"]
-                if name == SUBSTANTIVE_DELEGATIONS:
-                    count -= sum(b["doc_count"] for b in bucket["procedural"]["buckets"] if b["key"] == "1")
-                if count:
-                    rows.append((str(bucket["key"]), count))
-            out[name] = most_frequent_first(rows)
-        return out
+        return facet_rows(searcher.tantivy.aggregate(query, facet_aggregations(names)), names)
 
     def more_like_this(
         self,
