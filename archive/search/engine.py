@@ -22,6 +22,7 @@ schema, searcher, writers, query translation and highlighting. Each engine modul
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -112,6 +113,10 @@ class SearchEngine(Protocol):
         that cannot be reached raises ``EngineUnavailable``."""
 
     def doc_count(self) -> int: ...
+
+    def live_build(self) -> Location | None:
+        """The build the live index is now: the folder its link points to, or the index its alias
+        names (None when none is built)."""
 
     # -- searching
 
@@ -345,6 +350,12 @@ class ArchiveBackend:
         searcher = self.searcher()
         return 0 if searcher is None else searcher.doc_count()
 
+    def live_build(self) -> Location | None:
+        live = self.index_path
+        if live.is_symlink():
+            return Path(os.path.realpath(live))
+        return live if live.exists() else None
+
     def unknown_word(self, word: str) -> bool:
         """Whether ``word``, analysed as this engine indexes the text, matches no statement (a stop
         word is not unknown: it is never searched for)."""
@@ -454,6 +465,85 @@ class ArchiveBackend:
     def clean_leftovers(self) -> list[Location]:
         """Remove the build folders of rebuilds that died (see archive/search/builds.py)."""
         return builds.clean_leftovers(self.index_path)
+
+
+class SQTranslator:
+    """An ``SQ`` tree as an engine's own query, node by node (tantivy, OpenSearch): what a reader
+    typed never reaches an engine's query parser. The engine supplies the pieces: ``all_of(wanted,
+    unwanted)`` (every query of ``wanted``, none of ``unwanted``; ``wanted`` may be empty),
+    ``any_of(queries)``, ``all_but(query)``, ``match(name, kind, value, exact)`` (None when
+    nothing searchable is left, e.g. stop words only) and ``value_range(name, kind, filter_type,
+    value)``; ``engine_name`` for messages."""
+
+    engine_name: str
+    connection_alias: str
+    content_field_name: str
+    fields: dict
+
+    def searched(self, query_string, query_tree, everything, **unsupported):
+        """What ``search()`` runs: the SQ tree translated, ``everything`` for haystack's match-all
+        (``SearchQuerySet().all()``), None for nothing; query strings and haystack's other search
+        options (narrowing, date and query facets, spatial, its highlighting) refused."""
+        if any(unsupported.values()):
+            raise NotImplementedError(
+                f"the {self.engine_name} engine takes SQ filters, field facets and project highlighting only"
+            )
+        if query_tree is not None and query_tree.children:
+            return self.translate(query_tree)
+        if str(query_string).strip() in ("*", "*:*"):
+            return everything
+        if not query_string:
+            return None
+        raise ValueError(f"the {self.engine_name} engine searches SQ trees (SearchQuerySet.filter), not query strings")
+
+    def translate(self, node):
+        """The query of an SQ tree (None when nothing searchable is left: stop words only)."""
+        query = self._combine(node)
+        return self.all_but(query) if query is not None and node.negated else query
+
+    def _combine(self, node):
+        """The node's query, its own negation left to the caller."""
+        parts: list[tuple[bool, object]] = []  # (negated, query)
+        for child in node.children:
+            if hasattr(child, "children"):
+                query, negated = self._combine(child), child.negated
+            else:
+                expression, value = child
+                field, filter_type = node.split_expression(expression)
+                query, negated = self.leaf(field, filter_type, value), False
+            if query is not None:
+                parts.append((negated, query))
+        if not parts:
+            return None
+        if len(parts) == 1 and not parts[0][0]:
+            return parts[0][1]
+        if node.connector == "OR":
+            return self.any_of([self.all_but(q) if neg else q for neg, q in parts])
+        return self.all_of([q for neg, q in parts if not neg], [q for neg, q in parts if neg])
+
+    def leaf(self, field: str, filter_type: str, value):
+        """One ``field__filter_type=value`` of the tree."""
+        from haystack import connections
+        from haystack.inputs import Clean, Exact
+
+        name = (
+            self.content_field_name
+            if field == "content"
+            else connections[self.connection_alias].get_unified_index().get_index_fieldname(field)
+        )
+        kind = getattr(self.fields.get(name), "field_type", "")
+        if isinstance(value, BaseInput) and not isinstance(value, Exact | Clean):
+            raise ValueError(f"the {self.engine_name} engine does not take {type(value).__name__} input")
+        exact = isinstance(value, Exact)
+        raw = value.query_string if isinstance(value, BaseInput) else value
+        if filter_type in ("gt", "gte", "lt", "lte", "range"):
+            return self.value_range(name, kind, filter_type, raw)
+        if filter_type == "in":
+            queries = [q for q in (self.match(name, kind, v, exact) for v in raw) if q is not None]
+            return self.any_of(queries) if queries else None
+        if filter_type in ("content", "contains", "exact"):
+            return self.match(name, kind, raw, exact or filter_type == "exact")
+        raise NotImplementedError(f"the {self.engine_name} engine has no “__{filter_type}” filter")
 
 
 class ArchiveSearchQuery(WholeDayRanges, WhooshSearchQuery):
