@@ -1,5 +1,5 @@
 """A haystack engine over tantivy (the Rust search library, through its Python binding): one of the
-two engines answering ``engine.SearchEngine``; what both share lives in ``engine.py``.
+engines answering ``engine.SearchEngine``; what they share lives in ``engine.py``.
 
 Selected with ``SEARCH_ENGINE=tantivy`` (archive/settings.py); Whoosh stays the default. Views,
 templates, the query language and the tests do not know which engine runs: both take the same
