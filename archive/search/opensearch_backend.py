@@ -75,7 +75,8 @@ TEXT_ANALYZER = "archive_text"
 SPELLING_FIELD = "spelling_words"  # the text's words unstemmed, for suggestions
 PAGE = 5000  # documents per request when every match is read (search_after)
 MAX_WINDOW = 10_000  # the index's max_result_window: a page of results ends before it
-BULK_CHUNK = 500  # documents per _bulk request
+BULK_CHUNK = 200  # documents per _bulk request
+WRITE_TIMEOUT_FACTOR = 12  # writes (bulk, delete by query, refresh) may take this many OPENSEARCH_TIMEOUTs
 MATCH_ALL = {"match_all": {}}
 
 # The index settings and mapping's analysis: the text analysed as the Whoosh engine analyses it.
@@ -191,6 +192,8 @@ class OpenSearchSearchBackend(SQTranslator, ArchiveBackend, BaseSearchBackend):
             verify_certs=bool(connection_options.get("VERIFY_CERTS", True)),
             ca_certs=connection_options.get("CA_CERTS") or None,
         )
+        # a write (a bulk request, a delete by query, a refresh) may take longer than a search
+        self.write_timeout = max(60.0, WRITE_TIMEOUT_FACTOR * self.connection.timeout)
         self.shards = int(connection_options.get("SHARDS", 1))
         self.replicas = int(connection_options.get("REPLICAS", 0))
         self.client = self.connection.client()
@@ -358,7 +361,7 @@ class OpenSearchSearchBackend(SQTranslator, ArchiveBackend, BaseSearchBackend):
         actions = [{"add": {"index": build, "alias": self.alias}}]
         if old is not None:
             actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
-        self.call("indices.refresh", index=build)
+        self.call("indices.refresh", index=build, request_timeout=self.write_timeout)
         self.call("indices.update_aliases", body={"actions": actions})
         _held.discard(build)
         return old
@@ -700,7 +703,9 @@ class _Writer:
 
     def _send(self) -> None:
         for start in range(0, len(self.actions), 2 * BULK_CHUNK):
-            answer = self.backend.call("bulk", body=self.actions[start : start + 2 * BULK_CHUNK])
+            answer = self.backend.call(
+                "bulk", body=self.actions[start : start + 2 * BULK_CHUNK], request_timeout=self.backend.write_timeout
+            )
             if answer.get("errors"):
                 failed = [i for i in answer["items"] if next(iter(i.values())).get("error")]
                 first = next(iter(failed[0].values()))
@@ -716,10 +721,16 @@ class _Writer:
         for field, values in by_field.items():
             for start in range(0, len(values), BULK_CHUNK):
                 query = {"terms": {field: values[start : start + BULK_CHUNK]}}
-                self.backend.call("delete_by_query", index=self.index, body={"query": query}, refresh=True)
+                self.backend.call(
+                    "delete_by_query",
+                    index=self.index,
+                    body={"query": query},
+                    refresh=True,
+                    request_timeout=self.backend.write_timeout,
+                )
         self.deletes = []
         self._send()
-        self.backend.call("indices.refresh", index=self.index)
+        self.backend.call("indices.refresh", index=self.index, request_timeout=self.backend.write_timeout)
         self.backend.forget_searcher()
 
     def cancel(self) -> None:
