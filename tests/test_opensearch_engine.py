@@ -161,6 +161,27 @@ def test_a_reader_during_a_rebuild_sees_the_old_index(indexed):
 
 @OPENSEARCH_ONLY
 @pytest.mark.django_db
+def test_a_write_by_another_process_renews_the_searcher(indexed):
+    """An import in another process (here: another backend, whose searchers are kept apart) changes
+    the index's generation: this process's next searcher, and its words for suggestions, are new."""
+    from archive.models import Meeting
+
+    backend = get_backend()
+    before = backend.searcher()
+    assert backend.searcher() is before  # long-lived while nothing changes
+    info = settings.HAYSTACK_CONNECTIONS["default"]
+    assert "127.0.0.1" in info["URL"]
+    other = OpenSearchSearchBackend("default", **dict(info, URL=info["URL"].replace("127.0.0.1", "localhost")))
+    other.setup()
+    meeting = Meeting.objects.get(slug="8700")
+    assert other.index_meetings(upkeep.statement_index(), [meeting.pk]) == meeting.statements.count()
+    after = backend.searcher()
+    assert after is not before and after.index == before.index and after.generation != before.generation
+    assert backend.searcher() is after and backend.doc_count() == Statement.objects.count()
+
+
+@OPENSEARCH_ONLY
+@pytest.mark.django_db
 def test_a_build_held_by_a_living_process_is_not_a_leftover(indexed):
     backend = get_backend()
     building = backend.new_build_dir()

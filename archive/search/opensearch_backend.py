@@ -78,6 +78,7 @@ MAX_WINDOW = 10_000  # the index's max_result_window: a page of results ends bef
 BULK_CHUNK = 200  # documents per _bulk request
 WRITE_TIMEOUT_FACTOR = 12  # writes (bulk, delete by query, refresh) may take this many OPENSEARCH_TIMEOUTs
 MATCH_ALL = {"match_all": {}}
+GENERATION = "archive_generation"  # in the live index's mapping _meta: changed by every live write
 
 # The index settings and mapping's analysis: the text analysed as the Whoosh engine analyses it.
 ANALYSIS = {
@@ -157,11 +158,13 @@ def _unavailable(where: str, exc: Exception) -> EngineUnavailable:
 
 
 class Searcher:
-    """The live index as one build (the index the alias names), with its words for suggestions."""
+    """One state of the live index (the index the alias names, at one write generation), with its
+    words for suggestions."""
 
-    def __init__(self, backend: OpenSearchSearchBackend, index: str):
+    def __init__(self, backend: OpenSearchSearchBackend, index: str, generation: str):
         self.backend = backend
         self.index = index
+        self.generation = generation
         self.vocabulary = Vocabulary(functools.partial(backend.words_with_prefix, index))
 
     def doc_count(self) -> int:
@@ -255,16 +258,24 @@ class OpenSearchSearchBackend(SQTranslator, ArchiveBackend, BaseSearchBackend):
 
     # -- the live index on the server
 
-    def live_index(self) -> str | None:
-        """The index the alias names (None when no index has been built)."""
+    def live_state(self) -> tuple[str, str] | None:
+        """(the index the alias names, its write generation), in one request (None when no index
+        has been built). A live write stamps a new generation in the index's mapping ``_meta``, so
+        every process sees that its searcher (and its words for suggestions) is out of date."""
         try:
-            found = self.call("indices.get_alias", name=self.alias)
+            found = self.call("indices.get_mapping", index=self.alias)
         except opensearchpy.NotFoundError:
             return None
         names = sorted(found)
         if len(names) != 1:
             raise EngineUnavailable(f"the alias {self.alias} names {len(names)} indexes: {', '.join(names)}")
-        return names[0]
+        meta = found[names[0]].get("mappings", {}).get("_meta") or {}
+        return names[0], str(meta.get(GENERATION, ""))
+
+    def live_index(self) -> str | None:
+        """The index the alias names (None when no index has been built)."""
+        state = self.live_state()
+        return None if state is None else state[0]
 
     def has_index(self) -> bool:
         return self.live_index() is not None
@@ -277,16 +288,17 @@ class OpenSearchSearchBackend(SQTranslator, ArchiveBackend, BaseSearchBackend):
         return bool(self.call("indices.exists", index=build))
 
     def searcher(self) -> Searcher | None:
-        """The searcher over the index the alias names now, replaced when the alias moves."""
-        index = self.live_index()
-        if index is None:
+        """The searcher over the index the alias names now, replaced when the alias moves or the
+        index is written."""
+        state = self.live_state()
+        if state is None:
             return None
         key = (self.connection.url, self.alias)
         cached = _searchers.get(key)
-        if cached is not None and cached.index == index:
+        if cached is not None and (cached.index, cached.generation) == state:
             return cached
         with _lock:
-            searcher = _searchers[key] = Searcher(self, index)
+            searcher = _searchers[key] = Searcher(self, *state)
             return searcher
 
     def forget_searcher(self) -> None:
@@ -731,6 +743,9 @@ class _Writer:
         self.deletes = []
         self._send()
         self.backend.call("indices.refresh", index=self.index, request_timeout=self.backend.write_timeout)
+        if self.buffered:  # the live index changed: every process's searcher is out of date
+            generation = {"_meta": {GENERATION: str(time.time_ns())}}
+            self.backend.call("indices.put_mapping", index=self.index, body=generation)
         self.backend.forget_searcher()
 
     def cancel(self) -> None:
