@@ -53,6 +53,29 @@ def test_the_url_names_the_server_the_user_and_tls():
             connection(bad)
 
 
+def test_the_index_analyzer_finds_the_whoosh_engines_words(opensearch_server):
+    """The same words at the same positions as the Whoosh engine's analyzer, on real statements;
+    only some stems differ (Lucene's Porter: "commit", "employ"; Whoosh's: "committ", "employment")."""
+    from archive.search.backend import TEXT_ANALYZER as WHOOSH
+    from archive.search.opensearch_backend import ANALYSIS, TEXT_ANALYZER
+
+    from .conftest import SAMPLE, parsed
+
+    index = "analyzer-check"
+    opensearch_server.request("PUT", f"/{index}", {"settings": {"analysis": ANALYSIS}})
+    texts = [s.text for path in sorted((SAMPLE / "records").iterdir())[:4] for m in parsed(path) for s in m.statements]
+    equal = total = 0
+    for text in texts:
+        answer = opensearch_server.request("POST", f"/{index}/_analyze", {"analyzer": TEXT_ANALYZER, "text": text})
+        ours = [(t["token"], t["start_offset"]) for t in answer["tokens"]]
+        whoosh = [(t.text, t.startchar) for t in WHOOSH(text, chars=True)]
+        assert [offset for _, offset in ours] == [offset for _, offset in whoosh]
+        equal += sum(a == b for (a, _), (b, _) in zip(ours, whoosh, strict=True))
+        total += len(whoosh)
+    assert len(texts) > 30 and total > 5000 and equal / total > 0.98
+    opensearch_server.request("DELETE", f"/{index}")
+
+
 class _Refusing(BaseHTTPRequestHandler):
     """A server that refuses every request as unauthorised, keeping the credentials it was sent."""
 
