@@ -169,12 +169,27 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search_ind
 SEARCH_ENGINES = {
     "whoosh": "archive.search.backend.ArchiveWhooshEngine",
     "tantivy": "archive.search.tantivy_backend.TantivyEngine",
+    "opensearch": "archive.search.opensearch_backend.OpenSearchEngine",
 }
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh")
 if SEARCH_ENGINE not in SEARCH_ENGINES:
     raise ImproperlyConfigured(f"SEARCH_ENGINE must be one of {', '.join(SEARCH_ENGINES)}, not {SEARCH_ENGINE!r}")
+# OpenSearch (a server, not a folder): the live index is the alias OPENSEARCH_INDEX_PREFIX +
+# "statements"; user:password in the URL for basic authentication, https for TLS.
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
+OPENSEARCH_INDEX_PREFIX = os.environ.get("OPENSEARCH_INDEX_PREFIX", "council-archive-")
 HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": SEARCH_ENGINES[SEARCH_ENGINE], "PATH": str(SEARCH_INDEX_DIR / SEARCH_ENGINE)},
+    "default": {
+        "ENGINE": SEARCH_ENGINES[SEARCH_ENGINE],
+        "PATH": str(SEARCH_INDEX_DIR / SEARCH_ENGINE),
+        "URL": OPENSEARCH_URL,
+        "INDEX": OPENSEARCH_INDEX_PREFIX + "statements",
+        "SHARDS": int(os.environ.get("OPENSEARCH_SHARDS", "1")),
+        "REPLICAS": int(os.environ.get("OPENSEARCH_REPLICAS", "0")),
+        "TIMEOUT": float(os.environ.get("OPENSEARCH_TIMEOUT", "10")),
+        "CA_CERTS": os.environ.get("OPENSEARCH_CA_CERTS", ""),
+        "VERIFY_CERTS": os.environ.get("OPENSEARCH_VERIFY_CERTS", "true").lower() not in ("0", "false", "no"),
+    },
 }
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False  # no extra match-all search per query
 

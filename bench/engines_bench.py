@@ -1,5 +1,6 @@
-"""Search engines side by side: tantivy and Whoosh through the site's search view, SQLite FTS5 and
-PostgreSQL full-text search as bare SQL, on the same archive and the same queries, in one run.
+"""Search engines side by side: tantivy, Whoosh and an OpenSearch-compatible server (osmem-server,
+in memory, started by this script) through the site's search view, SQLite FTS5 and PostgreSQL
+full-text search as bare SQL, on the same archive and the same queries, in one run.
 
     python bench/engines_bench.py --statements 10000 --keep var/bench-10k --pg postgres://postgres@127.0.0.1:5432/postgres
     python bench/engines_bench.py --statements 100000 --keep var/bench-100k --skip-whoosh   # Whoosh takes ~30 min to index
@@ -13,6 +14,12 @@ results loaded and highlighted, page rendered), after 10 warm-up queries; the me
 that query process's peak resident set. ``--paired`` also runs each query on every engine in
 turn in one process, so that the ratio is measured at the same moments on a shared machine. FTS5 and PostgreSQL run the same queries as bare SQL
 (count, 20 snippets, facet counts): their ratios flatter them.
+
+The OpenSearch engine is measured against osmem-server (osmem-server in requirements-dev.txt), an
+in-memory OpenSearch-compatible server for tests, and labelled so: its numbers say what the engine
+costs on the site's side (requests, translation, highlighting) and what such a server answers, not
+what an OpenSearch cluster would. The server's own peak memory is reported apart from the query
+process's. Its index lives in memory, so ``--reuse-index`` rebuilds it.
 """
 
 from __future__ import annotations
@@ -31,7 +38,37 @@ sys.path.insert(0, str(ROOT))
 
 from bench.search_bench import PHRASES, folder_size, fts5_bench, percentiles, pg_bench, queries  # noqa: E402
 
-ENGINES = ("tantivy", "whoosh")
+ENGINES = ("tantivy", "whoosh", "opensearch")
+LABELS = {"opensearch": "OpenSearch-compatible (osmem-server)"}  # never "OpenSearch": not a cluster
+
+
+def label(engine: str) -> str:
+    return LABELS.get(engine, engine)
+
+
+def index_size(backend) -> int:
+    """Bytes of the live index: its folder, or what the server reports for the index the alias names."""
+    if isinstance(backend.index_path, str):
+        rows = backend.call("cat.indices", index=backend.live_build(), format="json", bytes="b")
+        return sum(int(row["store.size"]) for row in rows)
+    return folder_size(backend.index_path)
+
+
+def server_peak_mb(pid: int) -> float:
+    """Peak resident memory of another process of this machine (the osmem-server), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
+
+
+def engines_built(folder: Path) -> list[str]:
+    """The engines with an index to query: a folder kept, or the server of this run."""
+    return [
+        e
+        for e in ENGINES
+        if (e == "opensearch" and os.environ.get("OPENSEARCH_URL")) or (folder / "search_index" / e).exists()
+    ]
+
+
 KINDS = ("term", "phrase", "boolean", "filter")
 
 
@@ -64,7 +101,7 @@ def child_index(folder: Path, engine: str) -> dict:
         "count": count,
         "seconds": seconds,
         "cpu": cpu,
-        "size": folder_size(get_backend().index_path),
+        "size": index_size(get_backend()),
         "peak_mb": peak_mb()[1],
     }
 
@@ -117,7 +154,7 @@ def child_query(folder: Path, engine: str, n: int) -> dict:
         "cpu": cpu,
         "rss_mb": current,
         "peak_mb": peak,
-        "size": folder_size(get_backend().index_path),
+        "size": index_size(get_backend()),
     }
 
 
@@ -129,7 +166,7 @@ def child_paired(folder: Path, n: int) -> dict:
     from django.test import Client
     from haystack import connections
 
-    engines = [e for e in ENGINES if (folder / "search_index" / e).exists()]
+    engines = engines_built(folder)
     client, times = Client(), {e: [] for e in engines}
     for i, (q, sort, page) in enumerate(queries(n)):
         url = "/search/?" + urlencode({"q": q, "sort": sort, "page": page})
@@ -167,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time the engines query by query in turn, in one process (fair ratios under load)",
     )
+    parser.add_argument(
+        "--skip-opensearch", action="store_true", help="do not start osmem-server nor measure the OpenSearch engine"
+    )
     parser.add_argument("--child", nargs=2, metavar=("PHASE", "ENGINE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     folder = Path(args.keep).resolve()
@@ -183,7 +223,6 @@ def main(argv: list[str] | None = None) -> int:
 
     folder.mkdir(parents=True, exist_ok=True)
     setup(folder, "tantivy")
-    from archive.search.service import resolve_country
     from bench.synthetic import ensure_archive
 
     total = ensure_archive(args.statements)
@@ -192,26 +231,46 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.getloadavg()[2]:.1f} on {os.cpu_count()} CPUs"
     )
 
+    server = None
+    if not args.skip_opensearch:
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start(japanese=False)
+        os.environ.update(OPENSEARCH_URL=server.url, OPENSEARCH_INDEX_PREFIX="bench-")  # for the children
+    try:
+        return measure(args, folder, server)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def measure(args, folder: Path, server) -> int:
+    from archive.search.service import resolve_country
+
     views: dict[str, dict] = {}
     for engine in ENGINES:
         index_dir = folder / "search_index" / engine
+        if engine == "opensearch" and server is None:
+            continue
         skip = engine == "whoosh" and args.skip_whoosh
-        if not skip and not (args.reuse_index and index_dir.exists()):
+        if not skip and not (args.reuse_index and index_dir.exists() and engine != "opensearch"):
             built = run_child("--keep", str(folder), "--child", "index", engine)
             print(
-                f"{engine:8} indexing: {built['count']} statements in {built['seconds']:.1f} s = "
+                f"{label(engine):8} indexing: {built['count']} statements in {built['seconds']:.1f} s = "
                 f"{built['count'] / built['seconds']:.0f} statements/s ({built['count'] / built['cpu']:.0f} per "
                 f"CPU-second of the process); index {built['size'] / 2**20:.1f} MB; "
                 f"peak memory of the indexing process {built['peak_mb']:.0f} MB"
             )
         result = run_child("--keep", str(folder), "--queries", str(args.queries), "--child", "query", engine)
         if result.get("missing"):
-            print(f"{engine:8} not measured: no index (built without --skip-whoosh, or kept from an earlier run)")
+            print(
+                f"{label(engine):8} not measured: no index (built without --skip-whoosh, or kept from an earlier run)"
+            )
             continue
         views[engine] = result
         p50, p95 = percentiles(result["times"])
         print(
-            f"{engine:8} through the view, {len(result['times'])} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+            f"{label(engine):8} through the view, {len(result['times'])} queries: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
             f"max {max(result['times']):.0f} ms; query process {result['rss_mb']:.0f} MB resident "
             f"(peak {result['peak_mb']:.0f} MB); index {result['size'] / 2**20:.1f} MB"
         )
@@ -221,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
             f"          of which the engine (backend.search: ids, count, facets): p50 {e50:.1f} ms, p95 {e95:.1f} ms;"
             f" CPU time of the process per request (its latency on an idle core): p50 {c50:.1f} ms, p95 {c95:.1f} ms"
         )
+        if engine == "opensearch":
+            print(
+                f"          the server process (not counted above): peak {server_peak_mb(server.pid):.0f} MB resident"
+            )
         by_kind: dict[str, list[float]] = {}
         for kind, ms in zip(result["kinds"], result["times"], strict=True):
             by_kind.setdefault(kind, []).append(ms)
@@ -234,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         for engine, times in paired.items():
             a, b = percentiles(times)
             print(
-                f"{engine:8} paired with the other engine, query by query: p50 {a:.1f} ms (x{a / t50:.1f} tantivy), "
+                f"{label(engine):8} paired with the other engines, query by query: p50 {a:.1f} ms (x{a / t50:.1f} tantivy), "
                 f"p95 {b:.1f} ms (x{b / t95:.1f})"
             )
     others: dict[str, list[float]] = {}
@@ -250,10 +313,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     t50, t95 = percentiles(base["times"])
     print(f"\nRatios to tantivy through the view (p50 {t50:.1f} ms, p95 {t95:.1f} ms); >1 means slower than tantivy:")
-    rows = [(f"{e} through the view", v["times"]) for e, v in views.items() if e != "tantivy"] + list(others.items())
+    rows = [(f"{label(e)} through the view", v["times"]) for e, v in views.items() if e != "tantivy"] + list(
+        others.items()
+    )
     for name, times in rows:
         a, b = percentiles(times)
-        print(f"  {name:28} p50 {a:8.1f} ms (x{a / t50:5.1f})   p95 {b:8.1f} ms (x{b / t95:5.1f})")
+        print(f"  {name:50} p50 {a:8.1f} ms (x{a / t50:5.1f})   p95 {b:8.1f} ms (x{b / t95:5.1f})")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,20 @@ def parsed(path: Path):
 # --------------------------------------------------------------------------- search index
 
 
+# The OpenSearch index names of this test module start with this (``search_index`` sets it).
+_opensearch_prefix = ["tests-"]
+
+
+def opensearch_index_name(path) -> str:
+    """The OpenSearch alias standing for the index folder ``path`` (its last two parts)."""
+    path = Path(path)
+    name = re.sub(r"[^a-z0-9_-]+", "-", f"{path.parent.name}-{path.name}".lower())
+    return _opensearch_prefix[0] + name
+
+
 def point_search_index_at(path, engine: str | None = None) -> str:
-    """Point haystack's PATH at ``path`` (and, given an ``engine``, use it); returns the previous PATH."""
+    """Point haystack's PATH at ``path`` (and OpenSearch's INDEX at a name made from it; given an
+    ``engine``, use it); returns the previous PATH."""
     from django.conf import settings
     from haystack import connections
 
@@ -53,10 +66,36 @@ def point_search_index_at(path, engine: str | None = None) -> str:
     get_backend().forget_searcher()
     info = settings.HAYSTACK_CONNECTIONS["default"]
     previous, info["PATH"] = info["PATH"], str(path)
+    info["INDEX"] = opensearch_index_name(path)
     if engine is not None:
         info["ENGINE"] = settings.SEARCH_ENGINES[engine]
     connections.reload("default")
     return previous
+
+
+def location(path):
+    """Where the engine in use keeps the index ``point_search_index_at(path)`` names: the folder
+    itself, or the OpenSearch alias."""
+    from django.conf import settings
+
+    if settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"] == settings.SEARCH_ENGINES["opensearch"]:
+        return opensearch_index_name(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def opensearch_server():
+    """One OpenSearch-compatible server for the test session (osmem-server, in memory), started
+    only when a test asks for the opensearch engine; the settings point at it."""
+    from django.conf import settings
+    from osmem_server import OsmemServer
+
+    info = settings.HAYSTACK_CONNECTIONS["default"]
+    server = OsmemServer.start(japanese=False)
+    previous, info["URL"] = info["URL"], server.url
+    yield server
+    info["URL"] = previous
+    server.close()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -67,17 +106,22 @@ def _no_search_index_in_the_work_tree(tmp_path_factory):
     point_search_index_at(previous)
 
 
-@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+@pytest.fixture(scope="module", params=["whoosh", "tantivy", "opensearch"])
 def search_index(request, tmp_path_factory):
-    """An index path in a temporary folder for one test module (build it in the module), once per
-    search engine: every test using it runs on both, so the engines cannot drift apart."""
+    """Where the index of one test module lives (build it in the module), once per search engine:
+    every test using it runs on each, so the engines cannot drift apart. A folder in a temporary
+    folder, or (opensearch) an alias on the session's server, under the module's own prefix."""
     from django.conf import settings
 
     engine = settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"]
+    if request.param == "opensearch":
+        request.getfixturevalue("opensearch_server")
+    _opensearch_prefix[0] = request.module.__name__.rsplit(".", 1)[-1].lower().replace("_", "-") + "-"
     path = tmp_path_factory.mktemp(f"search-{request.param}") / "search_index"
     previous = point_search_index_at(path, request.param)
-    yield path
+    yield location(path)
     point_search_index_at(previous)
+    _opensearch_prefix[0] = "tests-"
     settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"] = engine
 
 

@@ -33,11 +33,9 @@ from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
 
-from django.utils.html import escape
 from haystack.backends import BaseEngine, log_query
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.inputs import BaseInput
 from haystack.models import SearchResult
 from whoosh import index as whoosh_index
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
@@ -59,7 +57,9 @@ from .engine import (
     ArchiveBackend,
     ArchiveSearchQuery,
     IndexBusy,
+    content_words,
     field_kind,
+    marked_passages,
     most_frequent_first,
     no_results,
     result,
@@ -144,31 +144,7 @@ def snippet(text: str, words: Iterable[str], *, top: int = 2, maxchars: int = 22
         for m in _candidates(terms).finditer(text)
         if (found := _stem_of(m.group())) in terms
     ]
-    if not matches:
-        return ""
-    groups: list[list[tuple[int, int, str]]] = [[matches[0]]]
-    for match in matches[1:]:
-        if match[1] - groups[-1][0][0] <= maxchars:
-            groups[-1].append(match)
-        else:
-            groups.append([match])
-    ranked = sorted(range(len(groups)), key=lambda i: (-len(groups[i]) * len({g[2] for g in groups[i]}), i))
-    return " … ".join(_fragment(text, groups[i], surround) for i in sorted(ranked[:top]))
-
-
-def _fragment(text: str, group: list[tuple[int, int, str]], surround: int) -> str:
-    start = max(0, group[0][0] - surround)
-    while 0 < start < group[0][0] and text[start - 1].isalnum():  # begin at a word
-        start += 1
-    end = min(len(text), group[-1][1] + surround)
-    while group[-1][1] < end < len(text) and text[end].isalnum():  # end after a word
-        end -= 1
-    out, at = [], start
-    for begin, finish, _ in group:
-        out += [escape(text[at:begin]), "<mark>", escape(text[begin:finish]), "</mark>"]
-        at = finish
-    out.append(escape(text[at:end]))
-    return "".join(out).strip()
+    return marked_passages(text, matches, top=top, maxchars=maxchars, surround=surround)
 
 
 class _SegmentColumns:
@@ -553,7 +529,7 @@ class ArchiveWhooshBackend(ArchiveBackend, WhooshSearchBackend):
     def snippets(self, sq, texts: list[str], *, max_chars: int = 220) -> list[str]:
         """For each text, up to two fragments around the words ``sq`` searches the text for, as safe
         HTML (``snippet()``; "" when nothing matches)."""
-        words = _content_words(sq)
+        words = content_words(sq)
         return [snippet(text, words, maxchars=max_chars) for text in texts]
 
     def analyse(self, word: str) -> list[str]:
@@ -602,18 +578,3 @@ def _query_string(sq) -> str:
     from haystack.query import SearchQuerySet
 
     return SearchQuerySet().filter(sq).query.build_query()
-
-
-def _content_words(sq) -> list[str]:
-    """The words an SQ tree searches the text for, negated parts left out (what is highlighted)."""
-    if sq.negated:
-        return []
-    words = []
-    for child in sq.children:
-        if isinstance(child, tuple):
-            expression, value = child
-            if sq.split_expression(expression)[0] == "content":
-                words += str(value.query_string if isinstance(value, BaseInput) else value).split()
-        else:
-            words += _content_words(child)
-    return words

@@ -131,12 +131,15 @@ def clean_leftovers(live: Path) -> list[Path]:
             lock.unlink(missing_ok=True)
     for link in parent.glob(f".{live.name}.link-*"):
         pid = link.name.rsplit("-", 1)[-1]
-        if link.is_symlink() and not (pid.isdigit() and _alive(int(pid))):
+        if link.is_symlink() and not (pid.isdigit() and alive(int(pid))):
             link.unlink()
     return removed
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether the process ``pid`` of this host is running."""
+    if pid <= 0:
+        return False
     if pid == os.getpid():
         return True
     try:

@@ -1,5 +1,5 @@
 """A haystack engine over tantivy (the Rust search library, through its Python binding): one of the
-two engines answering ``engine.SearchEngine``; what both share lives in ``engine.py``.
+engines answering ``engine.SearchEngine``; what they share lives in ``engine.py``.
 
 Selected with ``SEARCH_ENGINE=tantivy`` (archive/settings.py); Whoosh stays the default. Views,
 templates, the query language and the tests do not know which engine runs: both take the same
@@ -30,7 +30,6 @@ import datetime as dt
 import functools
 import logging
 import os
-import re
 import string
 import threading
 import time
@@ -40,17 +39,18 @@ import tantivy
 from django.utils.html import escape
 from haystack.backends import BaseEngine, BaseSearchBackend, log_query
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.inputs import BaseInput, Clean, Exact
 from haystack.models import SearchResult
 from whoosh.analysis import STOP_WORDS
 
 from .engine import (
-    SUBSTANTIVE_DELEGATIONS,
+    RAW_WORD,
     ArchiveBackend,
     ArchiveSearchQuery,
     IndexBusy,
+    SQTranslator,
+    facet_aggregations,
+    facet_rows,
     field_kind,
-    most_frequent_first,
     no_results,
     result,
 )
@@ -61,14 +61,12 @@ log = logging.getLogger(__name__)
 TEXT_TOKENIZER = "archive_text"
 WORDS_TOKENIZER = "archive_words"
 SPELLING_FIELD = "spelling_words"  # the text's words unstemmed, for suggestions
-FACET_SIZE = 10_000  # every value: delegations, years, roles, languages, resolutions cited
 WRITER_HEAP = 128_000_000
 WRITER_WAIT_SECONDS = 60
 
 
 # Whoosh drops words shorter than two characters as it drops stop words ("S/PV.8698" is "pv 8698").
 SHORT_WORDS = [*string.ascii_lowercase, *string.digits]
-RAW_WORD = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer takes for one word
 
 
 def text_analyzer() -> tantivy.TextAnalyzer:
@@ -122,8 +120,10 @@ def _signature(real: str) -> tuple | None:
     return (real, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-class TantivySearchBackend(ArchiveBackend, BaseSearchBackend):
+class TantivySearchBackend(SQTranslator, ArchiveBackend, BaseSearchBackend):
     """See the module docstring."""
+
+    engine_name = "tantivy"
 
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
@@ -275,16 +275,17 @@ class TantivySearchBackend(ArchiveBackend, BaseSearchBackend):
         **kwargs,
     ):
         self._ready()
-        if narrow_queries or date_facets or query_facets or within or dwithin or highlight:
-            raise NotImplementedError("the tantivy engine takes SQ filters, field facets and project highlighting only")
-        if query_tree is not None and query_tree.children:
-            query = self.translate(query_tree)
-        elif str(query_string).strip() in ("*", "*:*"):  # SearchQuerySet().all()
-            query = tantivy.Query.all_query()
-        elif not query_string:
-            query = None
-        else:
-            raise ValueError("the tantivy engine searches SQ trees (SearchQuerySet.filter), not query strings")
+        query = self.searched(
+            query_string,
+            query_tree,
+            tantivy.Query.all_query(),
+            narrow_queries=narrow_queries,
+            date_facets=date_facets,
+            query_facets=query_facets,
+            within=within,
+            dwithin=dwithin,
+            highlight=highlight,
+        )
         if query is None:
             return no_results()
         searcher = self.searcher()
@@ -334,27 +335,7 @@ class TantivySearchBackend(ArchiveBackend, BaseSearchBackend):
 
     def facet_counts(self, searcher: Searcher, query, names: list[str]) -> dict[str, list[tuple[str, int]]]:
         """Counts per value of each field, in one aggregation pass, most frequent first."""
-        aggs = {}
-        for name in names:
-            if name == SUBSTANTIVE_DELEGATIONS:
-                aggs[name] = {
-                    "terms": {"field": "delegation_exact", "size": FACET_SIZE},
-                    "aggs": {"procedural": {"terms": {"field": "procedural", "size": 2}}},
-                }
-            else:
-                aggs[name] = {"terms": {"field": name, "size": FACET_SIZE}}
-        answer = searcher.tantivy.aggregate(query, aggs)
-        out = {}
-        for name in names:
-            rows = []
-            for bucket in answer.get(name, {}).get("buckets", []):
-                count = bucket["doc_count"]
-                if name == SUBSTANTIVE_DELEGATIONS:
-                    count -= sum(b["doc_count"] for b in bucket["procedural"]["buckets"] if b["key"] == "1")
-                if count:
-                    rows.append((str(bucket["key"]), count))
-            out[name] = most_frequent_first(rows)
-        return out
+        return facet_rows(searcher.tantivy.aggregate(query, facet_aggregations(names)), names)
 
     def more_like_this(
         self,
@@ -397,63 +378,22 @@ class TantivySearchBackend(ArchiveBackend, BaseSearchBackend):
 
     # -- SQ -> tantivy
 
-    def translate(self, node):
-        """An SQ tree as a tantivy query (None when nothing searchable is left: stop words only)."""
-        query = self._combine(node)
-        return _all_but(query) if query is not None and node.negated else query
+    def all_of(self, wanted: list, unwanted: list):
+        clauses = [(tantivy.Occur.Must, q) for q in wanted or [tantivy.Query.all_query()]]
+        return tantivy.Query.boolean_query(clauses + [(tantivy.Occur.MustNot, q) for q in unwanted])
 
-    def _combine(self, node):
-        """The node's query, its own negation left to the caller."""
-        parts: list[tuple[bool, object]] = []  # (negated, query)
-        for child in node.children:
-            if hasattr(child, "children"):
-                query, negated = self._combine(child), child.negated
-            else:
-                expression, value = child
-                field, filter_type = node.split_expression(expression)
-                query, negated = self.leaf(field, filter_type, value), False
-            if query is not None:
-                parts.append((negated, query))
-        if not parts:
-            return None
-        if len(parts) == 1 and not parts[0][0]:
-            return parts[0][1]
-        if node.connector == "OR":
-            clauses = [(tantivy.Occur.Should, _all_but(q) if neg else q) for neg, q in parts]
-        else:
-            clauses = [(tantivy.Occur.MustNot if neg else tantivy.Occur.Must, q) for neg, q in parts]
-            if all(neg for neg, _ in parts):
-                clauses.insert(0, (tantivy.Occur.Must, tantivy.Query.all_query()))
-        return tantivy.Query.boolean_query(clauses)
+    def any_of(self, queries: list):
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
-    def leaf(self, field: str, filter_type: str, value):
-        from haystack import connections
-
-        name = (
-            self.content_field_name
-            if field == "content"
-            else connections[self.connection_alias].get_unified_index().get_index_fieldname(field)
-        )
-        kind = getattr(self.fields.get(name), "field_type", "")
-        if isinstance(value, BaseInput) and not isinstance(value, Exact | Clean):
-            raise ValueError(f"the tantivy engine does not take {type(value).__name__} input")
-        exact = isinstance(value, Exact)
-        raw = value.query_string if isinstance(value, BaseInput) else value
-        if filter_type in ("gt", "gte", "lt", "lte", "range"):
-            return self._range(name, kind, filter_type, raw)
-        if filter_type == "in":
-            queries = [q for q in (self._match(name, kind, v, exact) for v in raw) if q is not None]
-            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries]) if queries else None
-        if filter_type in ("content", "contains", "exact"):
-            return self._match(name, kind, raw, exact or filter_type == "exact")
-        raise NotImplementedError(f"the tantivy engine has no “__{filter_type}” filter")
+    def all_but(self, query):
+        return _all_but(query)
 
     def _term(self, name: str, value):
         return tantivy.Query.term_query(self.schema, name, value)
 
-    def _match(self, name: str, kind: str, value, exact: bool):
+    def match(self, name: str, kind: str, value, exact: bool):
         if kind in ("date", "datetime"):
-            return self._range(name, kind, "range", (value, value))
+            return self.value_range(name, kind, "range", (value, value))
         if kind == "integer":
             return self._term(name, int(value))
         if kind == "exact":
@@ -473,7 +413,7 @@ class TantivySearchBackend(ArchiveBackend, BaseSearchBackend):
             return tantivy.Query.phrase_query(self.schema, name, [(p - first, t) for p, t in positioned])
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, self._term(name, t)) for _, t in positioned])
 
-    def _range(self, name: str, kind: str, filter_type: str, value):
+    def value_range(self, name: str, kind: str, filter_type: str, value):
         low = high = None
         include_low = include_high = True
         if filter_type == "range":
