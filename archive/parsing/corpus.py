@@ -30,7 +30,7 @@ from .limits import (
 )
 from .model import ParsedMeeting, ParsedStatement, ParseError
 from .roles import delegation_role
-from .statements import find_adoptions
+from .statements import find_outcomes
 from .textfix import drop_control
 
 # Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
@@ -150,6 +150,7 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
         for order, (_, line, row) in enumerate(rows, start=1):
             text = _speech_text(row, speeches_dir, table, line)
             statements.append(_statement(order, row, text, path=str(table), line=line, date=date))
+        adoptions, rejections = find_outcomes(statements, (), date)
         meetings.append(
             ParsedMeeting(
                 symbol=symbol,
@@ -160,7 +161,8 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
                 source_name=f"{folder.name}/{table.name}",
                 statements=tuple(statements),
                 topic=str(first.get("topic") or "") or None,
-                adoptions=find_adoptions(statements, ()),
+                adoptions=adoptions,
+                rejections=rejections,
             )
         )
     meetings.sort(key=lambda m: (m.date or dt.date.min, m.number or 0, m.resumption or 0))

@@ -12,9 +12,16 @@ from .builder import RecordBuilder, Turn
 from .cover import Cover
 from .delegations import DelegationInfo, resolve_delegation, resolve_delegation_on, resolve_misread_delegation
 from .labels import squash
-from .model import Adoption, ParsedStatement, SpeakerLabel, Vote
+from .model import Adoption, ParsedStatement, Rejection, SpeakerLabel, Vote
 from .roles import SECRETARIAT, SECRETARIAT_KEY, delegation_role, office_role
 from .textfix import Vocabulary, join_lines
+from .votes import (
+    drafts_named,
+    find_decisions,
+    find_show_of_hands,
+    find_written_adoption,
+    permanent_members_against,
+)
 
 NATIONAL_CAPACITY_RE = re.compile(
     r"\bin my (?:national )?capacity as (?:the )?representative of (?:the )?([^.,;:]+?)\s*[.,;:]",
@@ -24,11 +31,6 @@ FLOOR_RE = re.compile(
     r"\b(?:give|now give|call on|invite)\s+(?:the floor to\s+)?(?:the\s+)?(?:Permanent\s+)?"
     r"(?:representative|observer|Head of (?:the )?Delegation|delegation)\s+of\s+(?:the\s+)?([^.,;:]+?)\s*[.;:]",
     re.I,
-)
-ADOPTED_AS_RE = re.compile(
-    r"(?:draft resolution|it|text)[^.]{0,80}?\b(?:has\s+(?:therefore\s+)?been|is|was)\s+adopted\s+"
-    r"(unanimously\s+|without a vote\s+|by consensus\s+)?as\s+resolution\s+(\d{1,4})\s*\((\d{4})\)",
-    re.I | re.S,
 )
 PERSON_RE = re.compile(
     r"(?:(?:His|Her) Excellency\s+)?((?:Mr|Mrs|Ms|Dr)\.\s+[^,;]+?|(?:Sir|Dame|Lord|Lady)\s+[^,;]+?),\s*([^;]+?)(?=;|,?\s+and\s+(?:His|Her|Mr|Mrs|Ms|Dr)\b|$)"
@@ -40,27 +42,104 @@ UN_OFFICE_RE = re.compile(
 )
 
 
-def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote]) -> tuple[Adoption, ...]:
-    """Resolutions adopted in the meeting, each with the show of hands just before it."""
-    found = []
+def find_outcomes(
+    statements: Sequence[ParsedStatement], votes: Sequence[Vote], date: dt.date | None = None
+) -> tuple[tuple[Adoption, ...], tuple[Rejection, ...]]:
+    """What the chair announced in the meeting: the resolutions adopted (at the meeting or, for a
+    2020 letter, by written procedure) and the texts not adopted, each with its tally, the show of
+    hands before it and the draft named before it (``votes`` holds the record's printed shows of
+    hands; the corpus prints them inside the President's turn). ``date`` resolves the names."""
+    adoptions: list[Adoption] = []
+    rejections: list[Rejection] = []
+    by_order = {s.order: s for s in statements}
     for statement in statements:
         if statement.role != "president":
             continue
-        for m in ADOPTED_AS_RE.finditer(statement.text):
-            before = [v for v in votes if v.position < statement.order]
-            vote = before[-1] if before and before[-1].position == statement.order - 1 else None
-            unanimous = bool(m.group(1) and "unanimously" in m.group(1).lower())
-            found.append(
+        text = statement.text
+        written = find_written_adoption(text)
+        if written is not None:
+            adoptions.append(
                 Adoption(
-                    number=int(m.group(2)),
-                    year=int(m.group(3)),
+                    number=written.number,
+                    year=written.year,
                     order=statement.order,
-                    text=squash(m.group(0)),
-                    vote=vote,
-                    unanimous=unanimous,
+                    text=written.text,
+                    procedure="written",
+                    draft=written.draft,
                 )
             )
-    return tuple(found)
+            continue
+        floor = 0
+        for decision in find_decisions(text):
+            vote = _vote_before(statement, decision.start, floor, votes, by_order)
+            draft = _draft_before(statement, decision.start, by_order)
+            floor = decision.end
+            if decision.outcome == "adopted" and decision.number is not None:
+                adoptions.append(
+                    Adoption(
+                        number=decision.number,
+                        year=decision.year,
+                        order=statement.order,
+                        text=decision.text,
+                        vote=vote,
+                        unanimous=decision.unanimous,
+                        tally=decision.tally,
+                        draft=draft,
+                    )
+                )
+            elif decision.outcome != "adopted":
+                vetoed = decision.outcome == "vetoed"
+                rejections.append(
+                    Rejection(
+                        order=statement.order,
+                        text=decision.text,
+                        subject=decision.subject,
+                        vetoed=vetoed,
+                        draft=draft if decision.subject == "draft resolution" else None,
+                        vote=vote,
+                        tally=decision.tally,
+                        vetoed_by=permanent_members_against(vote, date) if vetoed and vote else (),
+                    )
+                )
+    return tuple(adoptions), tuple(rejections)
+
+
+def _vote_before(
+    statement: ParsedStatement, start: int, floor: int, votes: Sequence[Vote], by_order: dict[int, ParsedStatement]
+) -> Vote | None:
+    """The show of hands a decision announced at ``start`` of ``statement`` reports: the record's
+    printed one just before the statement, else one in the statement's own text (after the previous
+    decision), else the last one in the President's turn before it."""
+    printed = [v for v in votes if v.position == statement.order - 1]
+    if printed:
+        return printed[-1]
+    inline = [v for offset, v in find_show_of_hands(statement.text, statement.order) if floor <= offset < start]
+    if inline:
+        return inline[-1]
+    previous = by_order.get(statement.order - 1)
+    if previous is not None and previous.role == "president":
+        found = find_show_of_hands(previous.text, previous.order)
+        if found:
+            return found[-1][1]
+    return None
+
+
+def _draft_before(statement: ParsedStatement, start: int, by_order: dict[int, ParsedStatement]) -> str | None:
+    """The last draft resolution named before a decision: in the statement, else in the turns before
+    it, back to the previous decision."""
+    named = [symbol for offset, symbol in drafts_named(statement.text) if offset < start]
+    if named:
+        return named[-1]
+    order = statement.order - 1
+    while order in by_order and order >= statement.order - 5:
+        earlier = by_order[order]
+        named = [symbol for _, symbol in drafts_named(earlier.text)]
+        if named:
+            return named[-1]
+        if find_decisions(earlier.text):
+            return None
+        order -= 1
+    return None
 
 
 def misread_delegation(name: str) -> str:
