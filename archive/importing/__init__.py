@@ -14,6 +14,7 @@ PDF > text > corpus > single statement.
 | ``identities`` | delegations and speakers resolved at write time (``surname_key``, ``fold``) |
 | ``quality`` | data-quality flags and hand corrections (``flag_statements``, ``correct_meeting``) |
 | ``resolutions`` | resolution texts and ``relink_citations`` |
+| ``vetoes`` | the veto list (``import_vetoes``), merged with the vetoes the records announce |
 
 Every public name is importable from ``archive.importing``.
 """
@@ -33,6 +34,7 @@ from .quality import OCR_CONFIDENCE_FLOOR, apply_corrections, correct_meeting, f
 from .resolutions import ResolutionSummary, import_resolutions, relink_citations, resolution_files
 from .runs import IMPORT_LOCK, IMPORT_LOCK_HOLDER, ImportSummary, import_lock, import_paths
 from .sources import READERS, RECORD_SUFFIXES, Source, expand, parse_sources, reader_of, resolved
+from .vetoes import VetoSummary, import_vetoes
 
 __all__ = [
     "IMPORT_LOCK",
@@ -48,6 +50,7 @@ __all__ = [
     "ResolutionSummary",
     "Source",
     "Touched",
+    "VetoSummary",
     "Writer",
     "apply_corrections",
     "correct_meeting",
@@ -58,6 +61,7 @@ __all__ = [
     "import_lock",
     "import_paths",
     "import_resolutions",
+    "import_vetoes",
     "meeting_checksum",
     "parse_sources",
     "reader_of",

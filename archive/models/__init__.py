@@ -25,6 +25,8 @@ from .core import (  # noqa: F401 - the models and rules every caller imports fr
     SpeakerQuerySet,
     Statement,
     StatementQuerySet,
+    VetoedDraft,
+    VetoedDraftQuerySet,
     chrono_key,
 )
 from .records import (  # noqa: F401
