@@ -70,6 +70,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statements = list(meeting.statements.listing().prefetch_related("citations").order_by("order"))
     context = {
         "meeting": meeting,
+        "adopted": list(meeting.adopted_resolutions.order_by("number")),
         "vetoed_drafts": list(meeting.vetoed_drafts.order_by("pk")),
         "transcript": meeting.transcript(statements),
         "seats": meeting.seats.select_related("delegation"),

@@ -146,3 +146,15 @@ def test_veto_pages_keep_a_constant_number_of_queries(client):
     call_command("load_vetoes", str(UNSC_2020.parent / "unsc-vetoes-1946-2022" / "unsc_vetoes_1946_sept2022.csv"))
     assert VetoedDraft.objects.count() == 214  # the fixture's rows are the list's own, reloaded in place
     assert {url: queries(client, url) for url in urls} == small
+
+
+def test_the_letter_and_the_api_show_the_adoption(client, corpus):
+    letter = client.get("/meetings/s-2020-638/").content.decode()
+    assert 'href="/resolutions/2532/"' in letter and "S/RES/2532 (2020)</a>, by written procedure" in letter
+    meeting = client.get("/meetings/8722/").content.decode()
+    assert "S/RES/2510 (2020)</a>: 14 in favour, 0 against, 1 abstention" in meeting
+    written = client.get("/api/v1/resolutions/2532/").json()
+    assert written["vote"]["procedure"] == "written" and written["adopting_meeting"]["slug"] == "s-2020-638"
+    counted = client.get("/api/v1/resolutions/2510/").json()["vote"]
+    assert counted["counts"] == {"in_favour": 14, "against": 0, "abstaining": 1}
+    assert counted["keys"]["abstaining"] == ["rus"] and counted["abstaining"] == ["Russian Federation"]
