@@ -158,3 +158,24 @@ def test_the_letter_and_the_api_show_the_adoption(client, corpus):
     counted = client.get("/api/v1/resolutions/2510/").json()["vote"]
     assert counted["counts"] == {"in_favour": 14, "against": 0, "abstaining": 1}
     assert counted["keys"]["abstaining"] == ["rus"] and counted["abstaining"] == ["Russian Federation"]
+
+
+def test_load_vetoes_command_reports_and_refuses_a_bad_list(tmp_path):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("load_vetoes", str(VETO_LIST), stdout=out)
+    assert "7 vetoed drafts read (7 new)" in out.getvalue()
+    bad = tmp_path / "vetoes.csv"
+    bad.write_text(VETO_LIST.read_text(encoding="utf-8").replace("9/6/1950", "1950-09-06"), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"vetoes\.csv:\d+: date '1950-09-06' is not month/day/year"):
+        call_command("load_vetoes", str(bad))
+    assert VetoedDraft.objects.count() == 7
+
+
+def test_veto_list_by_year(client):
+    import_vetoes(VETO_LIST)
+    html = client.get("/vetoes/?year=1946").content.decode()
+    assert "3 drafts." in html and "S/1653" not in html
