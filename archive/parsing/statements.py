@@ -51,7 +51,7 @@ def find_outcomes(
     hands; the corpus prints them inside the President's turn). ``date`` resolves the names."""
     adoptions: list[Adoption] = []
     rejections: list[Rejection] = []
-    by_order = {s.order: s for s in statements}
+    turns = _Turns(statements)
     for statement in statements:
         if statement.role != "president":
             continue
@@ -71,8 +71,8 @@ def find_outcomes(
             continue
         floor = 0
         for decision in find_decisions(text):
-            vote = _vote_before(statement, decision.start, floor, votes, by_order)
-            draft = _draft_before(statement, decision.start, by_order)
+            vote = turns.vote_before(statement, decision.start, floor, votes)
+            draft = turns.draft_before(statement, decision.start)
             floor = decision.end
             if decision.outcome == "adopted" and decision.number is not None:
                 adoptions.append(
@@ -104,42 +104,63 @@ def find_outcomes(
     return tuple(adoptions), tuple(rejections)
 
 
-def _vote_before(
-    statement: ParsedStatement, start: int, floor: int, votes: Sequence[Vote], by_order: dict[int, ParsedStatement]
-) -> Vote | None:
-    """The show of hands a decision announced at ``start`` of ``statement`` reports: the record's
-    printed one just before the statement, else one in the statement's own text (after the previous
-    decision), else the last one in the President's turn before it."""
-    printed = [v for v in votes if v.position == statement.order - 1]
-    if printed:
-        return printed[-1]
-    inline = [v for offset, v in find_show_of_hands(statement.text, statement.order) if floor <= offset < start]
-    if inline:
-        return inline[-1]
-    previous = by_order.get(statement.order - 1)
-    if previous is not None and previous.role == "president":
-        found = find_show_of_hands(previous.text, previous.order)
-        if found:
-            return found[-1][1]
-    return None
+class _Turns:
+    """What find_outcomes asks of the turns before a decision, read once per turn (a hostile text
+    with thousands of decisions costs each turn one reading, not one per decision)."""
 
+    def __init__(self, statements: Sequence[ParsedStatement]) -> None:
+        self.by_order = {s.order: s for s in statements}
+        self._hands: dict[int, tuple[tuple[int, Vote], ...]] = {}
+        self._drafts: dict[int, list[tuple[int, str]]] = {}
+        self._decides: dict[int, bool] = {}
 
-def _draft_before(statement: ParsedStatement, start: int, by_order: dict[int, ParsedStatement]) -> str | None:
-    """The last draft resolution named before a decision: in the statement, else in the turns before
-    it, back to the previous decision."""
-    named = [symbol for offset, symbol in drafts_named(statement.text) if offset < start]
-    if named:
-        return named[-1]
-    order = statement.order - 1
-    while order in by_order and order >= statement.order - 5:
-        earlier = by_order[order]
-        named = [symbol for _, symbol in drafts_named(earlier.text)]
+    def hands(self, s: ParsedStatement) -> tuple[tuple[int, Vote], ...]:
+        if s.order not in self._hands:
+            self._hands[s.order] = find_show_of_hands(s.text, s.order)
+        return self._hands[s.order]
+
+    def drafts(self, s: ParsedStatement) -> list[tuple[int, str]]:
+        if s.order not in self._drafts:
+            self._drafts[s.order] = drafts_named(s.text)
+        return self._drafts[s.order]
+
+    def decides(self, s: ParsedStatement) -> bool:
+        if s.order not in self._decides:
+            self._decides[s.order] = bool(find_decisions(s.text))
+        return self._decides[s.order]
+
+    def vote_before(self, statement: ParsedStatement, start: int, floor: int, votes: Sequence[Vote]) -> Vote | None:
+        """The show of hands a decision announced at ``start`` of ``statement`` reports: the record's
+        printed one just before the statement, else one in the statement's own text (after the
+        previous decision), else the last one in the President's turn before it."""
+        printed = [v for v in votes if v.position == statement.order - 1]
+        if printed:
+            return printed[-1]
+        inline = [v for offset, v in self.hands(statement) if floor <= offset < start]
+        if inline:
+            return inline[-1]
+        previous = self.by_order.get(statement.order - 1)
+        if previous is not None and previous.role == "president":
+            found = self.hands(previous)
+            if found:
+                return found[-1][1]
+        return None
+
+    def draft_before(self, statement: ParsedStatement, start: int) -> str | None:
+        """The last draft resolution named before a decision: in the statement, else in the turns
+        before it (five at most), back to the previous decision."""
+        named = [symbol for offset, symbol in self.drafts(statement) if offset < start]
         if named:
             return named[-1]
-        if find_decisions(earlier.text):
-            return None
-        order -= 1
-    return None
+        order = statement.order - 1
+        while order in self.by_order and order >= statement.order - 5:
+            earlier = self.by_order[order]
+            if self.drafts(earlier):
+                return self.drafts(earlier)[-1][1]
+            if self.decides(earlier):
+                return None
+            order -= 1
+        return None
 
 
 def misread_delegation(name: str) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .delegations import delegation_by_key, resolve_delegation_on
@@ -176,6 +177,7 @@ def find_decisions(text: str) -> tuple[Decision, ...]:
     """Every decision announced in ``text``, in order, each with the tally read just before it
     (in the same text, after any earlier decision)."""
     tallies = find_tallies(text)
+    tally_starts = [tm.start() for tm, _ in tallies]
     events: list[tuple[int, int, str, re.Match[str]]] = []
     for m in ADOPTED_AS_RE.finditer(text):
         events.append((m.start(), m.end(), "adopted", m))
@@ -186,7 +188,8 @@ def find_decisions(text: str) -> tuple[Decision, ...]:
     decisions = []
     floor = 0
     for start, end, outcome, m in events:
-        tally_match, tally = next(((tm, t) for tm, t in reversed(tallies) if floor <= tm.start() < start), (None, None))
+        before = bisect_left(tally_starts, start) - 1  # the last tally before the decision, after the previous one
+        tally_match, tally = tallies[before] if before >= 0 and tally_starts[before] >= floor else (None, None)
         begin = text.rfind(".", floor, tally_match.start() if tally_match else start) + 1
         begin = max(begin, floor)
         while begin < start and text[begin].isspace():
@@ -221,9 +224,13 @@ def find_show_of_hands(text: str, position: int) -> tuple[tuple[int, Vote], ...]
     "Against:", "Abstaining:" each run to the next group's head, a semicolon closing a group, or the
     end of the paragraph. ``position`` is the Vote's position (the statement's order)."""
     found = []
-    for head in SHOW_OF_HANDS_RE.finditer(text):
-        paragraph_end = text.find("\n", head.start())
-        block = text[head.start() : paragraph_end if paragraph_end >= 0 else len(text)]
+    starts = [m.start() for m in SHOW_OF_HANDS_RE.finditer(text)]
+    for n, start in enumerate(starts):
+        paragraph_end = text.find("\n", start)
+        end = min(
+            paragraph_end if paragraph_end >= 0 else len(text), starts[n + 1] if n + 1 < len(starts) else len(text)
+        )
+        block = text[start:end]  # each text read once, however many shows of hands it holds
         groups: dict[str, str] = {}
         heads = list(GROUP_RE.finditer(block))
         for i, g in enumerate(heads):
@@ -238,7 +245,7 @@ def find_show_of_hands(text: str, position: int) -> tuple[tuple[int, Vote], ...]
                 break
         found.append(
             (
-                head.start(),
+                start,
                 Vote(
                     position,
                     split_names(groups.get("in favour", "")),
