@@ -12,7 +12,8 @@ import pytest
 
 from archive.parsing import ParseError
 from archive.parsing.corpus import parse_corpus
-from archive.parsing.model import Vote
+from archive.parsing.model import ParsedStatement, Vote
+from archive.parsing.statements import find_outcomes
 from archive.parsing.vetoes import read_vetoes
 from archive.parsing.votes import (
     find_decisions,
@@ -101,15 +102,18 @@ def test_written_procedure_letter():
     assert find_written_adoption(passage("8768", 2)) is None
 
 
+# The wording of the written-procedure letters of July 2020 (not in the shared corpus snapshot).
+LETTER_OF_A_VETO = (
+    "The result of the voting on draft resolution S/2020/654 was as follows: In favour: Belgium, "
+    "Dominican Republic, Estonia, France, Germany, Indonesia, Niger, Saint Vincent and the Grenadines, "
+    "South Africa, Tunisia, United Kingdom of Great Britain and Northern Ireland, United States of America, "
+    "Viet Nam; Against: China, Russian Federation; Abstaining: None. The draft resolution has not been "
+    "adopted, owing to the negative vote of a permanent member of the Council."
+)
+
+
 def test_the_forms_the_letters_and_older_records_print():
-    # The wording of the written-procedure letters of July 2020 and of the records since the 1990s.
-    text = (
-        "The result of the voting on draft resolution S/2020/654 was as follows: In favour: Belgium, "
-        "Dominican Republic, Estonia, France, Germany, Indonesia, Niger, Saint Vincent and the Grenadines, "
-        "South Africa, Tunisia, United Kingdom of Great Britain and Northern Ireland, United States of America, "
-        "Viet Nam; Against: China, Russian Federation; Abstaining: None. The draft resolution has not been "
-        "adopted, owing to the negative vote of a permanent member of the Council."
-    )
+    text = LETTER_OF_A_VETO
     ((_, vote),) = find_show_of_hands(text, 3)
     assert vote.against == ("China", "Russian Federation") and vote.abstaining == () and len(vote.in_favour) == 13
     (decision,) = find_decisions(text)
@@ -123,6 +127,18 @@ def test_the_forms_the_letters_and_older_records_print():
     assert find_decisions(tally + " The draft resolution has been adopted as resolution 2504 (2020).")[
         0
     ].tally.abstainers == ("China", "Russian Federation")
+
+
+def test_a_letter_reports_a_veto_taken_in_writing():
+    def turn(order: int, role: str, text: str) -> ParsedStatement:
+        return ParsedStatement(order, "", None, None, role, None, (text,))
+
+    letter = (turn(1, "president", LETTER_OF_A_VETO), turn(2, "member", "China voted against the draft resolution."))
+    adoptions, (rejection,) = find_outcomes(letter, (), dt.date(2020, 7, 7), letter=True)
+    assert adoptions == () and rejection.vetoed and rejection.procedure == "written"
+    assert (rejection.draft, rejection.vetoed_by, rejection.order) == ("S/2020/654", ("chn", "rus"), 1)
+    _, (in_a_meeting,) = find_outcomes(letter, (), dt.date(2020, 7, 7))
+    assert in_a_meeting.procedure == "meeting"
 
 
 def test_permanent_members_by_date():

@@ -259,7 +259,9 @@ class Writer(Identities):
             draft.meeting = meeting
             draft.meeting_records = draft.meeting_records or [meeting.symbol]
             draft.subject = draft.subject or (parsed.agenda[0].title if parsed.agenda else meeting.topic)
-            draft.vote = stored_vote(rejection.vote, rejection.tally, meeting.date, draft=rejection.draft)
+            draft.vote = stored_vote(
+                rejection.vote, rejection.tally, meeting.date, procedure=rejection.procedure, draft=rejection.draft
+            )
             draft.vote_position = rejection.order
             draft.text = rejection.text
             draft.save()

@@ -150,7 +150,7 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
         for order, (_, line, row) in enumerate(rows, start=1):
             text = _speech_text(row, speeches_dir, table, line)
             statements.append(_statement(order, row, text, path=str(table), line=line, date=date))
-        adoptions, rejections = find_outcomes(statements, (), date)
+        adoptions, rejections = find_outcomes(statements, (), date, letter=numbers[(symbol, resumption)] is None)
         meetings.append(
             ParsedMeeting(
                 symbol=symbol,

@@ -157,6 +157,7 @@ class Rejection:
     vote: Vote | None = None
     tally: Tally | None = None
     vetoed_by: tuple[str, ...] = ()  # delegation keys of the permanent members voting against
+    procedure: str = "meeting"  # "meeting" (show of hands), "written" (the 2020 letters)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +169,7 @@ class Rejection:
             "vote": self.vote.as_dict() if self.vote else None,
             "tally": self.tally.as_dict() if self.tally else None,
             "vetoed_by": list(self.vetoed_by),
+            "procedure": self.procedure,
         }
 
 

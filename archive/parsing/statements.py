@@ -43,12 +43,18 @@ UN_OFFICE_RE = re.compile(
 
 
 def find_outcomes(
-    statements: Sequence[ParsedStatement], votes: Sequence[Vote], date: dt.date | None = None
+    statements: Sequence[ParsedStatement],
+    votes: Sequence[Vote],
+    date: dt.date | None = None,
+    *,
+    letter: bool = False,
 ) -> tuple[tuple[Adoption, ...], tuple[Rejection, ...]]:
     """What the chair announced in the meeting: the resolutions adopted (at the meeting or, for a
     2020 letter, by written procedure) and the texts not adopted, each with its tally, the show of
     hands before it and the draft named before it (``votes`` holds the record's printed shows of
-    hands; the corpus prints them inside the President's turn). ``date`` resolves the names."""
+    hands; the corpus prints them inside the President's turn). ``date`` resolves the names;
+    ``letter``: the meeting is a letter of 2020, so every vote it reports was taken in writing."""
+    procedure = "written" if letter else "meeting"
     adoptions: list[Adoption] = []
     rejections: list[Rejection] = []
     turns = _Turns(statements)
@@ -84,6 +90,7 @@ def find_outcomes(
                         vote=vote,
                         unanimous=decision.unanimous,
                         tally=decision.tally,
+                        procedure=procedure,
                         draft=draft,
                     )
                 )
@@ -99,6 +106,7 @@ def find_outcomes(
                         vote=vote,
                         tally=decision.tally,
                         vetoed_by=permanent_members_against(vote, date) if vetoed and vote else (),
+                        procedure=procedure,
                     )
                 )
     return tuple(adoptions), tuple(rejections)
