@@ -47,7 +47,7 @@ def test_written_procedure_links_the_resolution_to_its_letter(client, corpus):
     )
     assert explained == annexed and len(annexed) >= 7
     html = client.get("/resolutions/2532/").content.decode()
-    assert "Adopted by written procedure" in html and 'href="/meetings/s-2020-638/"' in html
+    assert "Voted by written procedure" in html and 'href="/meetings/s-2020-638/"' in html
     assert "Statements annexed to the letter S/2020/638" in html
 
 
