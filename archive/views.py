@@ -344,7 +344,8 @@ def veto_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page_of(listed.listing(), request.GET.get("page"), 100),
         "total": vetoes.count(),
-        "per_year_chart": column_chart(vetoes.per_year(), title="Vetoed draft resolutions per year"),
+        "per_decade_chart": column_chart(vetoes.per_decade(), title="Vetoed draft resolutions per decade"),
+        "per_year": vetoes.per_year(),
         "member_chart": bar_list(
             [(name, f"{reverse('archive:veto-list')}?member={key}", n) for name, key, _, n in members],
             title="Vetoed draft resolutions by member",

@@ -179,3 +179,15 @@ def test_veto_list_by_year(client):
     import_vetoes(VETO_LIST)
     html = client.get("/vetoes/?year=1946").content.decode()
     assert "3 drafts." in html and "S/1653" not in html
+
+
+def test_the_whole_veto_list_per_decade_and_member(client):
+    require_shared()
+    import_vetoes(UNSC_2020.parent / "unsc-vetoes-1946-2022" / "unsc_vetoes_1946_sept2022.csv")
+    decades = VetoedDraft.objects.per_decade()
+    assert decades[0][0] == "1940s" and decades[-1][0] == "2020s" and len(decades) == 9
+    assert sum(n for _, n in decades) == sum(n for _, n in VetoedDraft.objects.per_year()) == 214
+    members = {key: n for _, key, _, n in VetoedDraft.objects.per_member()}
+    assert members["sun"] == 90 and members["usa"] == 82 and members["rus"] == 31
+    html = client.get("/vetoes/").content.decode()
+    assert "Vetoed draft resolutions per decade" in html and 'href="?year=1946"' in html

@@ -456,6 +456,18 @@ class VetoedDraftQuerySet(models.QuerySet):
         rows = self.order_by().values("date__year").annotate(n=models.Count("pk", distinct=True))
         return [(str(row["date__year"]), row["n"]) for row in sorted(rows, key=lambda r: r["date__year"])]
 
+    def per_decade(self) -> list[tuple[str, int]]:
+        """("1940s", vetoed drafts) for every decade from the first to the last, empty ones included:
+        a chart over 77 years has room for 9 columns, not 77."""
+        years = [(int(year), n) for year, n in self.per_year()]
+        if not years:
+            return []
+        counts: dict[int, int] = {}
+        for year, n in years:
+            counts[year // 10 * 10] = counts.get(year // 10 * 10, 0) + n
+        first, last = years[0][0] // 10 * 10, years[-1][0] // 10 * 10
+        return [(f"{decade}s", counts.get(decade, 0)) for decade in range(first, last + 10, 10)]
+
     def per_member(self) -> list[tuple[str, str, str, int]]:
         """(name, key, kind, vetoed drafts) for each member that vetoed any of these, most first."""
         rows = (
