@@ -35,6 +35,7 @@ from .models import (
     Statement,
     StatementAlias,
     StatementFlag,
+    VetoedDraft,
 )
 
 
@@ -318,6 +319,19 @@ class ResolutionAdmin(admin.ModelAdmin):
     @admin.display(description="Resolution", ordering="number")
     def symbol(self, obj: Resolution) -> str:
         return obj.symbol
+
+
+@admin.register(VetoedDraft)
+class VetoedDraftAdmin(admin.ModelAdmin):
+    """Loaded by ``load_vetoes`` and completed by imported records; the source's wording is shown."""
+
+    list_display = ("draft", "date", "meeting", "topic", "source_name")
+    list_select_related = ("meeting",)
+    list_filter = ("vetoed_by",)
+    search_fields = ("draft", "subject", "topic")
+    autocomplete_fields = ("meeting", "vetoed_by")
+    readonly_fields = ("meeting_records", "vetoed_by_printed", "vote", "vote_position", "text", "source_name")
+    date_hierarchy = "date"
 
 
 @admin.register(Citation)

@@ -29,5 +29,7 @@ urlpatterns = [
     path("about/data/", views.about_data, name="about-data"),
     path("resolutions/", views.resolution_list, name="resolution-list"),
     path("resolutions/<int:number>/", views.resolution_detail, name="resolution-detail"),
+    path("vetoes/", views.veto_list, name="veto-list"),
+    path("vetoes/<slug:slug>/", views.veto_detail, name="veto-detail"),
     path("search/", include("archive.search.urls")),
 ]

@@ -22,6 +22,7 @@ from .models import (
     Statement,
     StatementAlias,
     StatementFlag,
+    VetoedDraft,
 )
 from .paging import CitingStatementIds, page_of, statement_page
 from .parsing.delegations import SUCCESSORS, delegation_by_key, predecessors
@@ -71,6 +72,8 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statements = attach(list(meeting.statements.listing().prefetch_related("citations").order_by("order")))
     context = {
         "meeting": meeting,
+        "adopted": list(meeting.adopted_resolutions.order_by("number")),
+        "vetoed_drafts": list(meeting.vetoed_drafts.order_by("pk")),
         "transcript": meeting.transcript(statements),
         "seats": meeting.seats.select_related("delegation"),
         "previous": meeting.neighbour(-1),
@@ -189,6 +192,7 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "titles": TITLE_KIND_CHOICES,
         "summary_version": summary_version(),
         "council_spans": membership_spans(delegation.key),
+        "vetoes": delegation.vetoes.count(),
         "successors": _linked_delegations(SUCCESSORS.get(delegation.key, ())),
         "predecessors": _linked_delegations(predecessors(delegation.key)),
     }
@@ -309,14 +313,7 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
             {"sentence": citing_sentence(statement.text, c), "paragraphs": c.paragraphs} for c in statement.these
         ]
 
-    explanations = []
-    if resolution.adopting_meeting_id and resolution.vote_position:
-        explanations = list(
-            resolution.adopting_meeting.statements.filter(order__gt=resolution.vote_position)
-            .substantive()
-            .listing()
-            .order_by("order")
-        )
+    explanations = list(Statement.objects.explaining_vote(resolution.adopting_meeting_id, resolution.vote_position))
     context = {
         "resolution": resolution,
         "page": page,
@@ -349,6 +346,41 @@ def resolution_detail(request: HttpRequest, number: int) -> HttpResponse:
 def _delegation_url(key: str, kind: str) -> str:
     name = "archive:country-detail" if kind in STATE_KINDS else "archive:organisation-detail"
     return reverse(name, args=[key])
+
+
+def veto_list(request: HttpRequest) -> HttpResponse:
+    vetoes = VetoedDraft.objects.all()
+    member = request.GET.get("member", "")[:80]
+    year = year_filter(request)
+    listed = vetoes.by_member(member) if member else vetoes
+    if year is not None:
+        listed = listed.filter(date__year=year)
+    members = vetoes.per_member()
+    context = {
+        "page": page_of(listed.listing(), request.GET.get("page"), 100),
+        "total": vetoes.count(),
+        "per_decade_chart": column_chart(vetoes.per_decade(), title="Vetoed draft resolutions per decade"),
+        "per_year": vetoes.per_year(),
+        "member_chart": bar_list(
+            [(name, f"{reverse('archive:veto-list')}?member={key}", n) for name, key, _, n in members],
+            title="Vetoed draft resolutions by member",
+        ),
+        "members": [(name, key, _delegation_url(key, kind), n) for name, key, kind, n in members],
+        "member": member,
+        "member_name": next((name for name, key, _, _ in members if key == member), member),
+        "year": "" if year is None else str(year),
+    }
+    return render(request, "archive/veto_list.html", context)
+
+
+def veto_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(VetoedDraft.objects.select_related("meeting").prefetch_related("vetoed_by"), slug=slug)
+    context = {
+        "draft": draft,
+        "vote_grid": _vote_grid(draft.vote),
+        "explanations": list(Statement.objects.explaining_vote(draft.meeting_id, draft.vote_position)),
+    }
+    return render(request, "archive/veto_detail.html", context)
 
 
 def _vote_grid(vote: dict) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Two app nodes, as behind a load balancer: two gunicorn instances on two ports, in production
 mode, over the same PostgreSQL (the primary and, where ./scripts/test built one, its streaming
-replica), the same search engine and the same Redis.
+replica), the same OpenSearch-compatible search server (osmem-server in the tests) and the same Redis.
 
 - what is imported through node A (its worker: `manage.py import_records`) is browsable and
   searchable on node B;
@@ -30,6 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -146,15 +147,15 @@ class Node:
         return output
 
 
-def search_engine_env(folder: Path) -> dict[str, str]:
-    """The one search engine both nodes use. tantivy's index folder is shared by the two processes
-    of this one machine; several machines need a search server (docs/operations.md)."""
-    return {"SEARCH_ENGINE": "tantivy", "SEARCH_INDEX_DIR": str(folder / "search_index")}
+def search_engine_env(server, prefix: str) -> dict[str, str]:
+    """The one search engine both nodes use: the session's OpenSearch-compatible server (a search
+    server, as several machines need; docs/operations.md), under an index prefix of this test's own."""
+    return {"SEARCH_ENGINE": "opensearch", "OPENSEARCH_URL": server.url, "OPENSEARCH_INDEX_PREFIX": prefix}
 
 
 @pytest.fixture
-def nodes(shared_redis, tmp_path):  # noqa: F811 - the fixture imported above
-    """Nodes A and B (not started) sharing the test database, its replica, the engine and Redis."""
+def nodes(shared_redis, opensearch_server, tmp_path):  # noqa: F811 - the fixture imported above
+    """Nodes A and B (not started) sharing the test database, its replica, the search server and Redis."""
     if connection.vendor != "postgresql":
         pytest.skip("two app nodes share a PostgreSQL server: this runs in ./scripts/test's PostgreSQL pass")
     _client, prefix = shared_redis
@@ -184,7 +185,7 @@ def nodes(shared_redis, tmp_path):  # noqa: F811 - the fixture imported above
             "GUNICORN_LOG_LEVEL": "warning",
             "GUNICORN_MAX_REQUESTS": "0",
         }
-        | search_engine_env(tmp_path)
+        | search_engine_env(opensearch_server, f"two-nodes-{uuid.uuid4().hex[:8]}-")
     )
     a = Node("a", common | {"ARCHIVE_VAR_DIR": str(tmp_path / "var-a")}, tmp_path)
     b = Node("b", common | {"ARCHIVE_VAR_DIR": str(tmp_path / "var-b")}, tmp_path)

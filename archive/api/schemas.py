@@ -397,11 +397,23 @@ class DelegationDetail(DelegationOut):
         return list(obj.years.all())
 
 
+class VoteCounts(Schema):
+    in_favour: int
+    against: int | None = None
+    abstaining: int | None = None
+
+
 class Vote(Schema):
+    """As stored (docs/votes.md): names as printed, their delegation keys, the counts as announced."""
+
     unanimous: bool | None = None
     in_favour: list[str] | None = None
     against: list[str] | None = None
     abstaining: list[str] | None = None
+    keys: dict[str, list[str | None]] | None = Field(None, description="Delegation key of each name, in the same order")
+    counts: VoteCounts | None = Field(None, description="The counts as the President announced them")
+    procedure: str | None = Field(None, description='"written" for the 2020 written procedure')
+    draft: str | None = Field(None, description="The draft resolution's symbol")
 
 
 class ResolutionOut(Schema):

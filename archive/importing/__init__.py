@@ -16,6 +16,7 @@ PDF > text > corpus > single statement.
 | ``quality`` | data-quality flags and hand corrections (``flag_statements``, ``correct_meeting``) |
 | ``resolutions`` | resolution texts and ``relink_citations`` |
 | ``counts`` | ``check_counts``: every stored count against the rows, repaired on request |
+| ``vetoes`` | the veto list (``import_vetoes``), merged with the vetoes the records announce |
 
 Every public name is importable from ``archive.importing``.
 """
@@ -37,6 +38,7 @@ from .resolutions import ResolutionSummary, import_resolutions, relink_citations
 from .runs import IMPORT_LOCK, IMPORT_LOCK_HOLDER, ImportSummary, import_lock, import_paths
 from .sources import READERS, RECORD_SUFFIXES, Source, expand, parse_sources, reader_of, resolved
 from .speakers import MergedForm, merge_report, merge_speakers, split_name
+from .vetoes import VetoSummary, import_vetoes
 
 __all__ = [
     "CountDifference",
@@ -54,6 +56,7 @@ __all__ = [
     "ResolutionSummary",
     "Source",
     "Touched",
+    "VetoSummary",
     "Writer",
     "apply_corrections",
     "check_counts",
@@ -65,6 +68,7 @@ __all__ = [
     "import_lock",
     "import_paths",
     "import_resolutions",
+    "import_vetoes",
     "meeting_checksum",
     "merge_report",
     "merge_speakers",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from archive.parsing import ParsedMeeting, ParsedStatement, ParseError
 from archive.parsing.roles import title_kind
+from archive.parsing.votes import stored_vote
 
 from ..models import (
     SOURCE_RANK,
@@ -22,6 +23,7 @@ from ..models import (
     Resolution,
     Statement,
     StatementAlias,
+    VetoedDraft,
     chrono_key,
 )
 from ..stats import Touched
@@ -29,7 +31,7 @@ from .identities import Identities
 from .quality import apply_corrections, flag_statements
 from .sources import reader_of
 
-PARSER_VERSION = "5"  # 3: records of other eras, scans read through OCR; 4: corpus rows with no name printed, language notes as country; 5: chairs, titles, invitations
+PARSER_VERSION = "6"  # 3: other eras, OCR; 4: corpus rows with no name printed, language notes as country; 5: chairs, titles, invitations; 6: votes and decisions in running text, written procedure, vetoes
 
 
 @dataclass
@@ -194,6 +196,7 @@ class Writer(Identities):
         self._write_seats(meeting, parsed)
         self._write_statements(meeting, parsed)
         self._write_adoptions(meeting, parsed)
+        self._write_vetoes(meeting, parsed)
         apply_corrections(meeting)
         flag_statements(Statement.objects.filter(meeting=meeting))
         touched.add(meeting)
@@ -221,6 +224,8 @@ class Writer(Identities):
         return moved
 
     def _write_adoptions(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
+        """Each resolution the meeting adopted (or, for a 2020 letter, reports adopted by written
+        procedure) is linked to it, with its vote; statements after ``vote_position`` explain it."""
         for adoption in parsed.adoptions:
             resolution = self.resolution(adoption.number, adoption.year)
             resolution.adopting_meeting = meeting
@@ -229,11 +234,45 @@ class Writer(Identities):
             if not resolution.text_in_archive:  # the record's year outranks one guessed from citations
                 resolution.year = adoption.year or resolution.year
             resolution.vote_position = adoption.order
-            if adoption.vote is not None:
-                resolution.vote = {**adoption.vote.as_dict(), "unanimous": adoption.unanimous}
-            elif adoption.unanimous and not resolution.vote:
-                resolution.vote = {"unanimous": True}
+            vote = stored_vote(
+                adoption.vote,
+                adoption.tally,
+                meeting.date,
+                unanimous=adoption.unanimous,
+                procedure=adoption.procedure,
+                draft=adoption.draft,
+            )
+            if vote or not resolution.vote:
+                resolution.vote = vote
             resolution.save()
+
+    def _write_vetoes(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
+        """Drafts the meeting saw vetoed (a vote stage direction or the text announcing it), merged
+        with the veto list's row for the same draft; and the list's rows waiting for this meeting."""
+        for rejection in parsed.rejections:
+            if not rejection.vetoed:
+                continue
+            slug = VetoedDraft.make_slug(rejection.draft or f"{meeting.slug}-{rejection.order}")
+            draft, created = VetoedDraft.objects.get_or_create(
+                slug=slug,
+                defaults={"draft": rejection.draft or "", "date": meeting.date, "source_name": meeting.source_name},
+            )
+            draft.meeting = meeting
+            draft.meeting_records = draft.meeting_records or [meeting.symbol]
+            draft.subject = draft.subject or (parsed.agenda[0].title if parsed.agenda else meeting.topic)
+            draft.vote = stored_vote(
+                rejection.vote, rejection.tally, meeting.date, procedure=rejection.procedure, draft=rejection.draft
+            )
+            draft.vote_position = rejection.order
+            draft.text = rejection.text
+            draft.save()
+            if created or not draft.vetoed_by.exists():
+                members = [self.delegation(key, key, source=meeting.source_name) for key in rejection.vetoed_by]
+                draft.vetoed_by.set([d for d in members if d is not None])
+        waiting = VetoedDraft.objects.filter(meeting__isnull=True).only("pk", "meeting_records")
+        ids = [d.pk for d in waiting if meeting.symbol in d.meeting_records and meeting.resumption is None]
+        if ids:
+            VetoedDraft.objects.filter(pk__in=ids).update(meeting=meeting)
 
     def _write_seats(self, meeting: Meeting, parsed: ParsedMeeting) -> None:
         CouncilSeat.objects.filter(meeting=meeting).delete()

@@ -26,6 +26,8 @@ from .core import (  # noqa: F401 - the models and rules every caller imports fr
     SpeakerQuerySet,
     Statement,
     StatementQuerySet,
+    VetoedDraft,
+    VetoedDraftQuerySet,
     chrono_key,
     official_document_url,
 )

@@ -292,6 +292,14 @@ class StatementQuerySet(models.QuerySet):
     def newest_first(self) -> StatementQuerySet:
         return self.order_by("-chrono")
 
+    def explaining_vote(self, meeting_id: int | None, position: int | None) -> StatementQuerySet:
+        """The explanations of a vote: the statements of ``meeting_id`` after ``position`` (the turn
+        announcing the result; for a 2020 letter, the letter itself), in order, the President's
+        included when made in national capacity. None when the meeting or the position is unknown."""
+        if meeting_id is None or not position:
+            return self.none()
+        return self.filter(meeting_id=meeting_id, order__gt=position).substantive().listing().order_by("order")
+
     def oldest_first(self) -> StatementQuerySet:
         return self.order_by("chrono")
 
@@ -509,6 +517,84 @@ class Resolution(models.Model):
     @property
     def official_url(self) -> str:
         return official_document_url(self.symbol)
+
+
+class VetoedDraftQuerySet(models.QuerySet):
+    def listing(self) -> VetoedDraftQuerySet:
+        """Newest first, with the meeting and the members who vetoed (one query each)."""
+        return (
+            self.select_related("meeting")
+            .prefetch_related(models.Prefetch("vetoed_by", queryset=Delegation.objects.order_by("name")))
+            .order_by("-date", "-pk")
+        )
+
+    def by_member(self, key: str) -> VetoedDraftQuerySet:
+        return self.filter(vetoed_by__key=key)
+
+    def per_year(self) -> list[tuple[str, int]]:
+        """(year, vetoed drafts) in year order."""
+        rows = self.order_by().values("date__year").annotate(n=models.Count("pk", distinct=True))
+        return [(str(row["date__year"]), row["n"]) for row in sorted(rows, key=lambda r: r["date__year"])]
+
+    def per_decade(self) -> list[tuple[str, int]]:
+        """("1940s", vetoed drafts) for every decade from the first to the last, empty ones included:
+        a chart over 77 years has room for 9 columns, not 77."""
+        years = [(int(year), n) for year, n in self.per_year()]
+        if not years:
+            return []
+        counts: dict[int, int] = {}
+        for year, n in years:
+            counts[year // 10 * 10] = counts.get(year // 10 * 10, 0) + n
+        first, last = years[0][0] // 10 * 10, years[-1][0] // 10 * 10
+        return [(f"{decade}s", counts.get(decade, 0)) for decade in range(first, last + 10, 10)]
+
+    def per_member(self) -> list[tuple[str, str, str, int]]:
+        """(name, key, kind, vetoed drafts) for each member that vetoed any of these, most first."""
+        rows = (
+            Delegation.objects.filter(vetoes__in=self.order_by().values("pk"))
+            .values("name", "key", "kind")
+            .annotate(n=models.Count("vetoes", distinct=True))
+            .order_by("-n", "name")
+        )
+        return [(row["name"], row["key"], row["kind"], row["n"]) for row in rows]
+
+
+class VetoedDraft(models.Model):
+    """A draft resolution not adopted owing to the negative vote of a permanent member: from the
+    veto list (the Dag Hammarskjöld Library's, as a CSV) and from the records and corpus texts that
+    announce it. The source's wording is kept beside every link (members, meeting)."""
+
+    draft = models.CharField(max_length=200, help_text="S/2020/654, as the source gives it")
+    slug = models.SlugField(max_length=120, unique=True)
+    date = models.DateField(db_index=True)
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="vetoed_drafts")
+    meeting_records = models.JSONField(default=list, blank=True, help_text='["S/PV.9087"], as the source gives them')
+    subject = models.TextField(blank=True, help_text="The agenda item, as the source gives it")
+    topic = models.CharField(max_length=200, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    vetoed_by = models.ManyToManyField(Delegation, related_name="vetoes", blank=True)
+    vetoed_by_printed = models.JSONField(default=list, blank=True, help_text='["USSR"], as the source names them')
+    vote = models.JSONField(default=dict, blank=True, help_text="{in_favour, against, abstaining, counts}")
+    vote_position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Statements of the meeting after this order explain the vote"
+    )
+    text = models.TextField(blank=True, help_text="The record's announcement, as printed")
+    source_name = models.CharField(max_length=300, blank=True)
+
+    objects = VetoedDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.draft} ({self.date:%d %B %Y})"
+
+    @staticmethod
+    def make_slug(draft: str) -> str:
+        return slugify(draft.replace("/", "-").replace(".", "-"))[:110]
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:veto-detail", args=[self.slug])
 
 
 class CitationQuerySet(models.QuerySet):

@@ -38,7 +38,7 @@ from .pdf import read_pdf
 from .pdftotext import text_lines
 from .record import build_meeting
 from .roles import SECRETARIAT_KEY, delegation_role, office_role
-from .statements import labelled_statement
+from .statements import find_outcomes, labelled_statement
 from .textfix import Vocabulary, drop_control, join_lines
 
 __all__ = [
@@ -206,6 +206,7 @@ def parse_statement_text(
     warnings = []
     if symbol is None or date is None:
         warnings.append("meeting symbol or date not given: pass --symbol and --date to import it")
+    adoptions, rejections = find_outcomes((statement,), builder.votes, date)
     return ParsedMeeting(
         symbol=symbol or "",
         number=number,
@@ -215,6 +216,8 @@ def parse_statement_text(
         source_name=Path(path).name,
         statements=(statement,),
         warnings=tuple(warnings),
+        adoptions=adoptions,
+        rejections=rejections,
     )
 
 

@@ -34,7 +34,7 @@ from .limits import (
 from .membership import council_members
 from .model import ParsedMeeting, ParsedStatement, ParseError, StageDirection
 from .roles import PRESIDING_OFFICES, SECRETARIAT_KEY, delegation_role, national_capacity, office_title
-from .statements import find_adoptions, rule_37_delegations, rule_39_offices, with_invitations
+from .statements import find_outcomes, rule_37_delegations, rule_39_offices, with_invitations
 from .textfix import drop_control
 
 # Meeting numbers have 4 digits now (a 400-digit one would not fit the database's integer).
@@ -167,6 +167,7 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
                     rule_37 |= rule_37_delegations(paragraph, date)
                     rule_39.update(rule_39_offices(paragraph))
         statements = [with_invitations(s, rule_37, rule_39) for s in statements]
+        adoptions, rejections = find_outcomes(statements, (), date, letter=numbers[(symbol, resumption)] is None)
         meetings.append(
             ParsedMeeting(
                 symbol=symbol,
@@ -181,7 +182,8 @@ def parse_corpus(folder: Path, *, only: set[str] | None = None) -> list[ParsedMe
                 presidency_key=presidency.key if presidency else None,
                 stage_directions=tuple(stages),
                 invitations=tuple(sorted(rule_39.items())),
-                adoptions=find_adoptions(statements, ()),
+                adoptions=adoptions,
+                rejections=rejections,
             )
         )
     meetings.sort(key=lambda m: (m.date or dt.date.min, m.number or 0, m.resumption or 0))

@@ -25,14 +25,23 @@ _HANDED_OVER = {old: successors[0] for old, successors in SUCCESSORS.items() if 
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[int, frozenset[str]]:
-    years: dict[int, set[str]] = {}
+def _rows() -> tuple[tuple[int, str, bool], ...]:
+    """(year, key, permanent) for every row of the table."""
+    rows = []
     lines = MEMBERSHIP_FILE.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines[1:], start=2):
         parts = line.split("\t")
-        if len(parts) != 4 or not parts[0].isdigit():
+        if len(parts) != 4 or not parts[0].isdigit() or parts[2] not in ("0", "1"):
             raise ValueError(f"{MEMBERSHIP_FILE.name}:{number}: expected year, key, permanent, name")
-        years.setdefault(int(parts[0]), set()).add(parts[1])
+        rows.append((int(parts[0]), parts[1], parts[2] == "1"))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, frozenset[str]]:
+    years: dict[int, set[str]] = {}
+    for year, key, _ in _rows():
+        years.setdefault(year, set()).add(key)
     return {year: frozenset(keys) for year, keys in years.items()}
 
 
@@ -58,6 +67,12 @@ def membership_years(key: str) -> tuple[int, ...]:
         if key in held:
             years.append(year)
     return tuple(years)
+
+
+def permanent_members(on: dt.date) -> frozenset[str]:
+    """Delegation keys of the permanent members on ``on`` (the USSR's seat before 24 December 1991,
+    the Republic of China's before 25 October 1971); empty for a year not in the table."""
+    return frozenset(_holder(key, on) for year, key, permanent in _rows() if permanent and year == on.year)
 
 
 def membership_known(year: int) -> bool:

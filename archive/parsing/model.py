@@ -98,10 +98,31 @@ class Vote:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """ "received 13 votes in favour, none against and 2 abstentions": the counts as announced.
+    ``against`` / ``abstaining`` are None when the sentence does not give them ("15 votes in favour")."""
+
+    in_favour: int
+    against: int | None
+    abstaining: int | None
+    abstainers: tuple[str, ...] = ()  # "(China, Russian Federation)" after the abstentions, as printed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "in_favour": self.in_favour,
+            "against": self.against,
+            "abstaining": self.abstaining,
+            "abstainers": list(self.abstainers),
+        }
+
+
+@dataclass(frozen=True)
 class Adoption:
     """ "The draft resolution has been adopted unanimously as resolution 2502 (2019)."
 
     ``order`` is the statement announcing it; statements after it in the meeting explain the vote.
+    A resolution adopted by written procedure (2020) is announced by the letter's first statement,
+    and the statements annexed after it are the explanations of vote.
     """
 
     number: int
@@ -110,6 +131,52 @@ class Adoption:
     text: str  # the sentence as printed
     vote: Vote | None = None
     unanimous: bool = False
+    tally: Tally | None = None
+    procedure: str = "meeting"  # "meeting" (show of hands), "written" (the 2020 letters)
+    draft: str | None = None  # "S/2020/607", when the text names the draft put to the vote
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "year": self.year,
+            "order": self.order,
+            "text": self.text,
+            "unanimous": self.unanimous,
+            "vote": self.vote.as_dict() if self.vote else None,
+            "tally": self.tally.as_dict() if self.tally else None,
+            "procedure": self.procedure,
+            "draft": self.draft,
+        }
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A text put to the vote and not adopted ("The draft resolution has not been adopted, owing to
+    the negative vote of a permanent member of the Council."); ``vetoed`` when a permanent member's
+    negative vote decided it. Statements after ``order`` explain the vote."""
+
+    order: int
+    text: str  # the sentence(s) as printed
+    subject: str  # "draft resolution", "proposed oral amendment", "decision"
+    vetoed: bool
+    draft: str | None = None
+    vote: Vote | None = None
+    tally: Tally | None = None
+    vetoed_by: tuple[str, ...] = ()  # delegation keys of the permanent members voting against
+    procedure: str = "meeting"  # "meeting" (show of hands), "written" (the 2020 letters)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "order": self.order,
+            "text": self.text,
+            "subject": self.subject,
+            "vetoed": self.vetoed,
+            "draft": self.draft,
+            "vote": self.vote.as_dict() if self.vote else None,
+            "tally": self.tally.as_dict() if self.tally else None,
+            "vetoed_by": list(self.vetoed_by),
+            "procedure": self.procedure,
+        }
 
 
 @dataclass(frozen=True)
@@ -148,6 +215,7 @@ class ParsedMeeting:
     warnings: tuple[str, ...] = field(default=())
     invitations: tuple[tuple[str, str], ...] = ()  # (name key, office) from rule 39 invitations
     adoptions: tuple[Adoption, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
     reader: str | None = None  # "ocr": read from page images (a scan) through OCR
 
     @property
@@ -174,17 +242,8 @@ class ParsedMeeting:
                 {"position": s.position, "kind": s.kind, "text": s.text} for s in self.stage_directions
             ],
             "votes": [{"position": v.position, **v.as_dict()} for v in self.votes],
-            "adoptions": [
-                {
-                    "number": a.number,
-                    "year": a.year,
-                    "order": a.order,
-                    "text": a.text,
-                    "unanimous": a.unanimous,
-                    "vote": a.vote.as_dict() if a.vote else None,
-                }
-                for a in self.adoptions
-            ],
+            "adoptions": [a.as_dict() for a in self.adoptions],
+            "rejections": [r.as_dict() for r in self.rejections],
             "invitations": [list(pair) for pair in self.invitations],
             "warnings": list(self.warnings),
             "statements": [statement_dict(s) for s in self.statements],

@@ -23,7 +23,7 @@ from .model import MemberSeat, ParsedMeeting, ParsedStatement, ParseError
 from .ocr import harmonise_speakers
 from .statements import (
     country_key,
-    find_adoptions,
+    find_outcomes,
     misread_delegation,
     rule_37_invitations,
     rule_39_invitations,
@@ -93,7 +93,7 @@ def build_meeting(
         statements.append(with_invitations(statement, rule_37, invited))
     if reader == "ocr":
         statements = harmonise_speakers(statements)
-    adoptions = find_adoptions(statements, builder.votes)
+    adoptions, rejections = find_outcomes(statements, builder.votes, cover.date)
     return ParsedMeeting(
         symbol=cover.symbol,
         number=cover.number,
@@ -116,6 +116,7 @@ def build_meeting(
         warnings=tuple(builder.warnings),
         invitations=tuple(sorted(invited.items())),
         adoptions=adoptions,
+        rejections=rejections,
         reader=reader,
     )
 

@@ -19,7 +19,7 @@ from .delegations import (
     resolve_misread_delegation,
 )
 from .labels import squash
-from .model import Adoption, ParsedStatement, SpeakerLabel, Vote
+from .model import Adoption, ParsedStatement, Rejection, SpeakerLabel, Vote
 from .roles import (
     CHAIR,
     SECRETARIAT,
@@ -31,16 +31,18 @@ from .roles import (
     office_title,
 )
 from .textfix import Vocabulary, join_lines
+from .votes import (
+    drafts_named,
+    find_decisions,
+    find_show_of_hands,
+    find_written_adoption,
+    permanent_members_against,
+)
 
 FLOOR_RE = re.compile(
     r"\b(?:give|now give|call on|invite)\s+(?:the floor to\s+)?(?:the\s+)?(?:Permanent\s+)?"
     r"(?:representative|observer|Head of (?:the )?Delegation|delegation)\s+of\s+(?:the\s+)?([^.,;:]+?)\s*[.;:]",
     re.I,
-)
-ADOPTED_AS_RE = re.compile(
-    r"(?:draft resolution|it|text)[^.]{0,80}?\b(?:has\s+(?:therefore\s+)?been|is|was)\s+adopted\s+"
-    r"(unanimously\s+|without a vote\s+|by consensus\s+)?as\s+resolution\s+(\d{1,4})\s*\((\d{4})\)",
-    re.I | re.S,
 )
 RULE_37_RE = re.compile(
     r"\brule\s+37\b[^.]*?\binvite\s+the\s+representatives?\s+of\s+(?:the\s+)?(.+?)\s+to\s+participate\b", re.S
@@ -55,27 +57,133 @@ UN_OFFICE_RE = re.compile(
 )
 
 
-def find_adoptions(statements: Sequence[ParsedStatement], votes: Sequence[Vote]) -> tuple[Adoption, ...]:
-    """Resolutions adopted in the meeting, each with the show of hands just before it."""
-    found = []
+def find_outcomes(
+    statements: Sequence[ParsedStatement],
+    votes: Sequence[Vote],
+    date: dt.date | None = None,
+    *,
+    letter: bool = False,
+) -> tuple[tuple[Adoption, ...], tuple[Rejection, ...]]:
+    """What the chair announced in the meeting: the resolutions adopted (at the meeting or, for a
+    2020 letter, by written procedure) and the texts not adopted, each with its tally, the show of
+    hands before it and the draft named before it (``votes`` holds the record's printed shows of
+    hands; the corpus prints them inside the President's turn). ``date`` resolves the names;
+    ``letter``: the meeting is a letter of 2020, so every vote it reports was taken in writing."""
+    procedure = "written" if letter else "meeting"
+    adoptions: list[Adoption] = []
+    rejections: list[Rejection] = []
+    turns = _Turns(statements)
     for statement in statements:
         if statement.role != "president":
             continue
-        for m in ADOPTED_AS_RE.finditer(statement.text):
-            before = [v for v in votes if v.position < statement.order]
-            vote = before[-1] if before and before[-1].position == statement.order - 1 else None
-            unanimous = bool(m.group(1) and "unanimously" in m.group(1).lower())
-            found.append(
+        text = statement.text
+        written = find_written_adoption(text)
+        if written is not None:
+            adoptions.append(
                 Adoption(
-                    number=int(m.group(2)),
-                    year=int(m.group(3)),
+                    number=written.number,
+                    year=written.year,
                     order=statement.order,
-                    text=squash(m.group(0)),
-                    vote=vote,
-                    unanimous=unanimous,
+                    text=written.text,
+                    procedure="written",
+                    draft=written.draft,
                 )
             )
-    return tuple(found)
+            continue
+        floor = 0
+        for decision in find_decisions(text):
+            vote = turns.vote_before(statement, decision.start, floor, votes)
+            draft = turns.draft_before(statement, decision.start)
+            floor = decision.end
+            if decision.outcome == "adopted" and decision.number is not None:
+                adoptions.append(
+                    Adoption(
+                        number=decision.number,
+                        year=decision.year,
+                        order=statement.order,
+                        text=decision.text,
+                        vote=vote,
+                        unanimous=decision.unanimous,
+                        tally=decision.tally,
+                        procedure=procedure,
+                        draft=draft,
+                    )
+                )
+            elif decision.outcome != "adopted":
+                vetoed = decision.outcome == "vetoed"
+                rejections.append(
+                    Rejection(
+                        order=statement.order,
+                        text=decision.text,
+                        subject=decision.subject,
+                        vetoed=vetoed,
+                        draft=draft if decision.subject == "draft resolution" else None,
+                        vote=vote,
+                        tally=decision.tally,
+                        vetoed_by=permanent_members_against(vote, date) if vetoed and vote else (),
+                        procedure=procedure,
+                    )
+                )
+    return tuple(adoptions), tuple(rejections)
+
+
+class _Turns:
+    """What find_outcomes asks of the turns before a decision, read once per turn (a hostile text
+    with thousands of decisions costs each turn one reading, not one per decision)."""
+
+    def __init__(self, statements: Sequence[ParsedStatement]) -> None:
+        self.by_order = {s.order: s for s in statements}
+        self._hands: dict[int, tuple[tuple[int, Vote], ...]] = {}
+        self._drafts: dict[int, list[tuple[int, str]]] = {}
+        self._decides: dict[int, bool] = {}
+
+    def hands(self, s: ParsedStatement) -> tuple[tuple[int, Vote], ...]:
+        if s.order not in self._hands:
+            self._hands[s.order] = find_show_of_hands(s.text, s.order)
+        return self._hands[s.order]
+
+    def drafts(self, s: ParsedStatement) -> list[tuple[int, str]]:
+        if s.order not in self._drafts:
+            self._drafts[s.order] = drafts_named(s.text)
+        return self._drafts[s.order]
+
+    def decides(self, s: ParsedStatement) -> bool:
+        if s.order not in self._decides:
+            self._decides[s.order] = bool(find_decisions(s.text))
+        return self._decides[s.order]
+
+    def vote_before(self, statement: ParsedStatement, start: int, floor: int, votes: Sequence[Vote]) -> Vote | None:
+        """The show of hands a decision announced at ``start`` of ``statement`` reports: the record's
+        printed one just before the statement, else one in the statement's own text (after the
+        previous decision), else the last one in the President's turn before it."""
+        printed = [v for v in votes if v.position == statement.order - 1]
+        if printed:
+            return printed[-1]
+        inline = [v for offset, v in self.hands(statement) if floor <= offset < start]
+        if inline:
+            return inline[-1]
+        previous = self.by_order.get(statement.order - 1)
+        if previous is not None and previous.role == "president":
+            found = self.hands(previous)
+            if found:
+                return found[-1][1]
+        return None
+
+    def draft_before(self, statement: ParsedStatement, start: int) -> str | None:
+        """The last draft resolution named before a decision: in the statement, else in the turns
+        before it (five at most), back to the previous decision."""
+        named = [symbol for offset, symbol in self.drafts(statement) if offset < start]
+        if named:
+            return named[-1]
+        order = statement.order - 1
+        while order in self.by_order and order >= statement.order - 5:
+            earlier = self.by_order[order]
+            if self.drafts(earlier):
+                return self.drafts(earlier)[-1][1]
+            if self.decides(earlier):
+                return None
+            order -= 1
+        return None
 
 
 def misread_delegation(name: str) -> str:

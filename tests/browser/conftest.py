@@ -10,16 +10,18 @@ is missing the tests are skipped, and in CI (CI=true) they fail.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT, SAMPLE, SAMPLE_RECORDS
+from ..conftest import FIXTURES, ROOT, SAMPLE, SAMPLE_RECORDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VOTES = FIXTURES / "votes"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -91,13 +93,17 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test import Client
     from pytest_django.live_server_helper import LiveServer
 
-    from archive.importing import import_paths, import_resolutions
+    from archive.importing import import_paths, import_resolutions, import_vetoes
     from archive.models import Meeting
 
     with django_db_blocker.unblock():
         assert_test_database()
         assert import_paths(SAMPLE_RECORDS).errors == []
         assert import_resolutions([str(SAMPLE / "resolutions")]).errors == []
+        # The veto list's excerpt and a vetoed draft's meeting (tests/fixtures/votes/README.md).
+        import_vetoes(VOTES / "vetoes.csv")
+        announced = import_paths([str(VOTES / "S_PV.9087_president.txt")], symbol="S/PV.9087", date=dt.date(2022, 7, 8))
+        assert announced.errors == []
         search_index = _build_search_index(tmp_path_factory)
         speaker = Meeting.objects.get(slug="8700").statements.get(order=7).speaker.get_absolute_url()
         pages = {
@@ -110,6 +116,8 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             "speaker": speaker,
             "resolutions": "/resolutions/",
             "resolution": "/resolutions/2504/",
+            "vetoes": "/vetoes/",
+            "veto": "/vetoes/s-2022-538/",
         }
         # Optional page types: tested where the site answers them.
         client = Client()

@@ -42,6 +42,8 @@ def test_from_home_to_a_country_a_statement_the_resolution_it_cites_and_another_
 
 def test_from_a_meeting_to_a_statement_and_back_in_context(page):
     page.goto("/meetings/")
+    # The newest year is listed first (the site holds a 2022 meeting, where a draft was vetoed).
+    page.get_by_role("link", name="2020", exact=True).click()
     page.get_by_role("link", name="S/PV.8700", exact=True).click()
     expect(page).to_have_url(re.compile(r"/meetings/8700/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("S/PV.8700")
@@ -72,3 +74,25 @@ def test_statement_neighbours_link_to_each_other(page):
     expect(page).to_have_url(re.compile(r"/meetings/8700/8/$"))
     page.get_by_role("link", name=re.compile(r"^← Previous: ")).click()
     expect(page).to_have_url(re.compile(r"/meetings/8700/7/$"))
+
+
+def test_from_the_vetoes_to_a_draft_and_the_meeting_where_it_was_vetoed(page):
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Vetoes").click()
+    expect(page).to_have_url(re.compile(r"/vetoes/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vetoed draft resolutions")
+    by_member = page.get_by_role("region", name="By vetoing member")
+    expect(by_member.locator("svg")).to_be_visible()
+    expect(by_member.get_by_role("table")).to_contain_text("Russian Federation")
+
+    page.get_by_role("link", name="S/2022/538", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/vetoes/s-2022-538/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("S/2022/538")
+    expect(page.locator("main")).to_contain_text("Russian Federation")
+    expect(page.get_by_role("region", name="Vote", exact=True)).to_contain_text("13 in favour, 1 against")
+
+    page.locator("main dl.facts").get_by_role("link", name="S/PV.9087").click()
+    expect(page).to_have_url(re.compile(r"/meetings/9087/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("S/PV.9087")
+    vetoed = page.get_by_role("region", name="Vetoed draft resolutions")
+    expect(vetoed.get_by_role("link", name="S/2022/538")).to_have_attribute("href", "/vetoes/s-2022-538/")

@@ -18,6 +18,8 @@ PAGE_TYPES = {
     "speaker": "Gueguen",
     "resolutions": "Security Council resolutions",
     "resolution": "S/RES/2504 (2020)",
+    "vetoes": "Vetoed draft resolutions",
+    "veto": "S/2022/538",
     "countries": "Countries and organisations",
     "speakers": "Speakers",
     "search": "Search the statements",
