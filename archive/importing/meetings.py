@@ -15,6 +15,7 @@ from archive.parsing import ParsedMeeting, ParsedStatement, ParseError
 
 from ..models import (
     SOURCE_RANK,
+    AgendaItem,
     Citation,
     CouncilSeat,
     Meeting,
@@ -24,6 +25,7 @@ from ..models import (
     chrono_key,
 )
 from ..stats import Touched
+from .agenda import file_meeting, store_council_items
 from .identities import Identities
 from .quality import apply_corrections, flag_statements
 from .sources import reader_of
@@ -39,6 +41,7 @@ class MeetingOutcome:
     source: str
     note: str = ""
     reader: str = ""  # how the file was read: "the PDF's text layer", "OCR of its page images", ...
+    warnings: tuple[str, ...] = ()  # what writing found odd (an agenda title matching no item)
 
 
 # Statement ids come from a sequence, so on PostgreSQL an import that commits late can hold ids
@@ -91,6 +94,7 @@ class Writer(Identities):
     def __init__(self) -> None:
         super().__init__()
         self.resolutions: dict[int, Resolution] = {r.number: r for r in Resolution.objects.all()}
+        self.agenda_items: dict[str, AgendaItem] | None = None  # stored with the first meeting written
 
     # -- resolutions
     def resolution(self, number: int, year: int | None) -> Resolution:
@@ -159,6 +163,10 @@ class Writer(Identities):
             touched.add(existing)
         presidency = self.delegation(parsed.presidency, parsed.presidency_key, source=parsed.source_name)
         serialised = parsed.as_dict()  # the one serialisation of agenda, stage directions, votes
+        if self.agenda_items is None:
+            self.agenda_items = store_council_items(AgendaItem)
+        filed = file_meeting(serialised["agenda"], parsed.topic, self.agenda_items)
+        warnings = [*parsed.warnings, *([filed.warning] if filed.warning else [])]
         fields = {
             "number": parsed.number,
             "slug": Meeting.make_slug(parsed.symbol, parsed.number, parsed.resumption),
@@ -169,8 +177,9 @@ class Writer(Identities):
             "president_name": parsed.president or "",
             "presidency": presidency,
             "topic": (parsed.topic or "")[:500],
+            **filed.fields,
             **{name: serialised[name] for name in ("agenda", "stage_directions", "votes", "invitations")},
-            "warnings": list(parsed.warnings),
+            "warnings": warnings,
             "statement_count": len(parsed.statements),
             "source_kind": parsed.source_kind,
             "source_name": parsed.source_name,
@@ -197,7 +206,9 @@ class Writer(Identities):
         flag_statements(Statement.objects.filter(meeting=meeting))
         touched.add(meeting)
         touched.refresh()
-        return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note, reader_of(parsed))
+        return MeetingOutcome(
+            title, action, count, parsed.source_kind, replaced_note, reader_of(parsed), warnings=tuple(warnings)
+        )
 
     @staticmethod
     def _moved_orders(current: dict[int, Statement], parsed: ParsedMeeting) -> dict[int, int]:

@@ -11,6 +11,8 @@ from .core import (  # noqa: F401 - the models and rules every caller imports fr
     ROLE_CHOICES,
     SOURCE_CHOICES,
     SOURCE_RANK,
+    AgendaItem,
+    AgendaItemQuerySet,
     Citation,
     CitationQuerySet,
     CouncilSeat,
