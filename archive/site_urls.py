@@ -27,6 +27,8 @@ urlpatterns = [
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
     path("about/data/", views.about_data, name="about-data"),
+    path("agenda/", views.agenda_list, name="agenda-list"),
+    path("agenda/<slug:slug>/", views.agenda_detail, name="agenda-detail"),
     path("resolutions/", views.resolution_list, name="resolution-list"),
     path("resolutions/<int:number>/", views.resolution_detail, name="resolution-detail"),
     path("search/", include("archive.search.urls")),

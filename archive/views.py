@@ -11,6 +11,7 @@ from .charts import bar_list, column_chart
 from .forms import year_filter
 from .models import (
     ROLE_CHOICES,
+    AgendaItem,
     Citation,
     Delegation,
     DelegationYear,
@@ -27,7 +28,7 @@ from .paging import CitingStatementIds, page_of, statement_page
 from .parsing.delegations import SUCCESSORS, delegation_by_key, predecessors
 from .parsing.membership import membership_spans
 from .rendering import citing_sentence, membership_rows, numbered_paragraphs
-from .stats import cached, citation_summary, meeting_coverage, summary_version
+from .stats import agenda_summary, cached, citation_summary, meeting_coverage, summary_version
 
 ROLE_VALUES = {value for value, _ in ROLE_CHOICES}
 
@@ -47,10 +48,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    years = cached("meeting-years", lambda: [d.year for d in Meeting.objects.dates("date", "year", order="DESC")])
+    slug = request.GET.get("agenda", "")[:80]
+    agenda = AgendaItem.objects.filter(slug=slug).first() if slug else None
+    meetings = Meeting.objects.with_statement_counts()
+    if agenda is not None:
+        meetings = meetings.under(agenda)
+    years = cached(
+        f"meeting-years:{agenda.pk if agenda else ''}",
+        lambda: [d.year for d in meetings.order_by().dates("date", "year", order="DESC")],
+    )
     year = year_filter(request)
     selected = year if year in years else (years[0] if years else None)
-    meetings = Meeting.objects.with_statement_counts()
     if selected is not None:
         meetings = meetings.filter(date__year=selected)
 
@@ -60,12 +68,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             by_month.setdefault(meeting.date.strftime("%B %Y") if meeting.date else "Undated", []).append(meeting)
         return by_month
 
-    context = {"years": years, "year": selected, "months": months, "summary_version": summary_version()}
+    context = {
+        "years": years,
+        "year": selected,
+        "months": months,
+        "agenda": agenda,
+        "agenda_items": cached("agenda-items-held", lambda: list(AgendaItem.objects.held())),
+        "summary_version": summary_version(),
+    }
     return render(request, "archive/meeting_list.html", context)
 
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.select_related("presidency"), slug=slug)
+    meeting = get_object_or_404(Meeting.objects.select_related("presidency", "agenda_item"), slug=slug)
     statements = list(meeting.statements.listing().prefetch_related("citations").order_by("order"))
     context = {
         "meeting": meeting,
@@ -75,6 +90,35 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "next": meeting.neighbour(+1),
     }
     return render(request, "archive/meeting_detail.html", context)
+
+
+def agenda_list(request: HttpRequest) -> HttpResponse:
+    items = cached("agenda-items", lambda: list(AgendaItem.objects.with_meeting_spans()))
+    context = {"items": items, "unmatched": Meeting.objects.agenda_unmatched().count()}
+    return render(request, "archive/agenda_list.html", context)
+
+
+def agenda_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(AgendaItem.objects.select_related("parent"), slug=slug)
+    meetings = Meeting.objects.under(item)
+    summary = cached(f"agenda-summary:{item.pk}", lambda: agenda_summary(meetings))
+    context = {
+        "item": item,
+        "sub_items": item.sub_items.all(),
+        "meetings": page_of(meetings.with_statement_counts(), request.GET.get("page"), 50),
+        "resolutions": Resolution.objects.adopted_under(item),
+        "per_year": summary["per_year"],
+        "per_year_chart": column_chart(
+            [(year, statements) for year, _, statements in summary["per_year"]], title="Statements per year"
+        ),
+        "top_chart": bar_list(
+            [(name, _delegation_url(key, kind), n) for name, key, kind, n in summary["top"]],
+            title="Delegations speaking most (statements)",
+        ),
+        "statements": statement_page(Statement.objects.under(item).newest_first(), request.GET.get("spage"), 10),
+        "summary_version": summary_version(),
+    }
+    return render(request, "archive/agenda_detail.html", context)
 
 
 def statement_detail(request: HttpRequest, slug: str, order: int) -> HttpResponse:
