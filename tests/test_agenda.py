@@ -219,3 +219,14 @@ def test_search_china_on_syria_by_agenda_item(indexed):
 def test_search_agenda_filter_that_names_nothing_is_a_notice(indexed):
     outcome = service.search("humanitarian agenda:nowhere-at-all")
     assert any("names no agenda item" in n for n in outcome.notices)
+
+
+def test_search_facets_count_statements_under_each_item_and_its_parent(indexed):
+    outcome = service.search("humanitarian")
+    facet = {v.value: v.count for v in outcome.facets["Agenda item"]}
+    hits = {h.pk: h.meeting.agenda_item.slug for h in Statement.objects.filter(text__icontains="humanitarian")}
+    assert facet["middle-east-palestinian-question"] == sum(1 for s in hits.values() if s.startswith("middle-east-"))
+    assert facet["middle-east"] == sum(1 for s in hits.values() if s.startswith("middle-east"))
+    palestinian = next(v for v in outcome.facets["Agenda item"] if v.value == "middle-east-palestinian-question")
+    assert palestinian.label.startswith("The situation in the Middle East, including")
+    assert palestinian.query == "humanitarian agenda:middle-east-palestinian-question"

@@ -4,6 +4,7 @@ shared 2020 corpus and every agenda title of the fixtures maps to an item, or is
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
@@ -112,3 +113,33 @@ def test_find_items_takes_a_slug_a_title_or_words():
     assert find_items("Syria") == ("middle-east",)
     assert find_items("Palestinian") == ("middle-east-palestinian-question", "palestinian-rights")
     assert find_items("the of") == ()
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            ["mali\t\tThe situation in Mali\tMali", "mali\t\tMali again\t"],
+            "agenda_items.tsv:3: the slug 'mali' is listed twice",
+        ),
+        (
+            ["mali\t\tThe situation in Mali\tMali", "sahel\t\tSahel\tMali"],
+            "agenda_items.tsv:3: 'Mali' already names 'mali'",
+        ),
+        (["mali\tsahel\tThe situation in Mali\t"], "agenda_items.tsv:2: unknown parent 'sahel'"),
+        (["a\t\tA\t", "b\ta\tB\t", "c\tb\tC\t"], "agenda_items.tsv:4: the parent 'b' is itself a sub-item"),
+        (["Not A Slug\t\tTitle\t"], "agenda_items.tsv:2: expected slug, parent, title, variants"),
+    ],
+)
+def test_a_malformed_list_names_the_file_and_line(tmp_path, monkeypatch, rows, message):
+    import archive.parsing.agenda as agenda
+
+    path = tmp_path / "agenda_items.tsv"
+    path.write_text("\n".join(["slug\tparent\ttitle\tvariants", *rows]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(agenda, "AGENDA_FILE", path)
+    agenda._table.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            agenda.council_items()
+    finally:
+        agenda._table.cache_clear()

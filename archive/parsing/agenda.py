@@ -82,9 +82,13 @@ def _table() -> tuple[tuple[CouncilItem, ...], dict[str, CouncilItem]]:
                 raise ValueError(f"{AGENDA_FILE.name}:{number}: {name!r} already names {by_key[key].slug!r}")
             by_key[key] = item
         items.append(item)
+    parents = {item.slug: item.parent for item in items}
     for number, item in enumerate(items, start=2):
         if item.parent is not None and item.parent not in slugs:
             raise ValueError(f"{AGENDA_FILE.name}:{number}: unknown parent {item.parent!r}")
+        if item.parent is not None and parents[item.parent] is not None:
+            # One level: pages and lists take an item with its sub-items (AgendaItem.objects.family).
+            raise ValueError(f"{AGENDA_FILE.name}:{number}: the parent {item.parent!r} is itself a sub-item")
     return tuple(items), by_key
 
 
