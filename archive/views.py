@@ -47,9 +47,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/home.html", context)
 
 
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def _agenda_filter(request: HttpRequest) -> AgendaItem | None:
+    """The agenda item a list is filtered on (``?agenda=<slug>``), or None."""
     slug = request.GET.get("agenda", "")[:80]
-    agenda = AgendaItem.objects.filter(slug=slug).first() if slug else None
+    return AgendaItem.objects.filter(slug=slug).first() if slug else None
+
+
+def _held_agenda_items() -> list[AgendaItem]:
+    """The choices of an agenda filter: the items with meetings."""
+    return cached("agenda-items-held", lambda: list(AgendaItem.objects.held()))
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    agenda = _agenda_filter(request)
     meetings = Meeting.objects.with_statement_counts()
     if agenda is not None:
         meetings = meetings.under(agenda)
@@ -73,7 +83,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "year": selected,
         "months": months,
         "agenda": agenda,
-        "agenda_items": cached("agenda-items-held", lambda: list(AgendaItem.objects.held())),
+        "agenda_items": _held_agenda_items(),
         "summary_version": summary_version(),
     }
     return render(request, "archive/meeting_list.html", context)
@@ -191,6 +201,9 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
     year = year_filter(request)
     role = request.GET.get("role", "")
     topic = request.GET.get("topic", "").strip()[:200]
+    agenda = _agenda_filter(request)
+    if agenda is not None:
+        statements = statements.under(agenda)
     if year is not None:
         statements = statements.filter(meeting__date__year=year)
     if role in ROLE_VALUES:
@@ -202,7 +215,7 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         f"top-resolutions:{delegation.pk}",
         lambda: Citation.objects.filter(statement__delegation=delegation).most_cited_numbers(10),
     )
-    filtered = bool(year is not None or role in ROLE_VALUES or topic)
+    filtered = bool(year is not None or role in ROLE_VALUES or topic or agenda)
     context = {
         "delegation": delegation,
         "page": statement_page(
@@ -223,6 +236,8 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "year": "" if year is None else str(year),
         "role": role,
         "topic": topic,
+        "agenda": agenda,
+        "agenda_items": _held_agenda_items(),
         "roles": ROLE_CHOICES,
         "summary_version": summary_version(),
         "council_spans": membership_spans(delegation.key),

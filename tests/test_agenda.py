@@ -152,7 +152,13 @@ def test_agenda_page_china_on_syria(client, sample):
 
 def test_agenda_pages_query_counts_do_not_grow_with_the_data(client):
     import_paths([str(SAMPLE / "records" / "S_PV.8708_E.pdf")])
-    urls = ("/agenda/", "/agenda/middle-east/", "/meetings/?agenda=middle-east", "/meetings/8708/")
+    urls = (
+        "/agenda/",
+        "/agenda/middle-east/",
+        "/meetings/?agenda=middle-east",
+        "/meetings/8708/",
+        "/countries/chn/?agenda=middle-east",
+    )
     small = {url: queries(client, url)[0] for url in urls}
     import_paths(SAMPLE_RECORDS)
     assert {url: queries(client, url)[0] for url in urls} == small
@@ -170,6 +176,16 @@ def test_meetings_list_filters_by_agenda_item(client, sample):
     everything = client.get("/meetings/?agenda=no-such-item").content.decode()
     assert "S/PV.8709" in everything
     assert client.get("/agenda/no-such-item/").status_code == 404
+
+
+def test_country_page_filters_by_agenda_item_china_on_syria(client, sample):
+    html = client.get("/countries/chn/?agenda=middle-east").content.decode()
+    expected = Statement.objects.filter(delegation__key="chn", meeting__slug__in=["8700", "8708", "s-2020-254", "8717"])
+    count = expected.substantive().count()
+    assert count and f"{count} statement{'s' if count > 1 else ''} with these filters" in html
+    assert '<option value="middle-east" selected>' in html
+    for statement in expected.substantive():
+        assert statement.get_absolute_url() in html
 
 
 def test_api_lists_agenda_items_and_filters_meetings(client, sample):
