@@ -4,7 +4,6 @@ rule), the agenda pages, the meetings list filter, the API and the search filter
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 
 import pytest
@@ -89,35 +88,6 @@ def test_refiling_stored_meetings_restores_what_the_importer_filed(sample):
     changed = refile_meetings(Meeting, AgendaItem)
     assert len(changed) == Meeting.objects.count() and filed() == before
     assert refile_meetings(Meeting, AgendaItem) == []  # nothing moves twice
-
-
-@pytest.mark.django_db(transaction=True)
-def test_migration_0014_files_the_meetings_stored_before_it():
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.migrate([("archive", "0013_speaker_surname_keys")])
-    OldMeeting = executor.loader.project_state([("archive", "0013_speaker_surname_keys")]).apps.get_model(
-        "archive", "Meeting"
-    )
-    stored = {  # as the importer stored them: a record's agenda (title and sub-item), the corpus's topics
-        "8703": ([{"title": "The situation in Mali", "documents": []}], "The situation in Mali"),
-        "s-2020-1": ([], "Mali/MINUSMA"),
-        "s-2020-340": ([], "unknown"),
-    }
-    for slug, (agenda, topic) in stored.items():
-        OldMeeting.objects.create(
-            symbol=slug, slug=slug, date=dt.date(2020, 1, 14), agenda=agenda, topic=topic, source_kind="corpus",
-            source_name="x", source_checksum="x", imported_at=dt.datetime(2020, 1, 14, tzinfo=dt.UTC),
-        )  # fmt: skip
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    assert filed() == {
-        "8703": ("mali", "The situation in Mali"),
-        "s-2020-1": ("mali", "Mali/MINUSMA"),
-        "s-2020-340": (None, "unknown"),
-    }
-    assert "'unknown'" in Meeting.objects.get(slug="s-2020-340").warnings[0]
 
 
 def queries(client, url: str) -> tuple[int, str]:
