@@ -90,6 +90,31 @@ def test_refiling_stored_meetings_restores_what_the_importer_filed(sample):
     assert refile_meetings(Meeting, AgendaItem) == []  # nothing moves twice
 
 
+def test_a_changed_list_moves_stored_meetings_at_the_next_run(sample, tmp_path, monkeypatch):
+    """Without "Syria" among its variants, S/2020/254 is reported, and its filing and warning come
+    back with it; an item dropped from the list loses its row."""
+    import archive.parsing.agenda as agenda
+
+    original = agenda.AGENDA_FILE.read_text(encoding="utf-8")
+    edited = tmp_path / "agenda_items.tsv"
+    edited.write_text(original.replace(" | Syria |", " |").replace("korea\t", "korea-1950\t"), encoding="utf-8")
+    monkeypatch.setattr(agenda, "AGENDA_FILE", edited)
+    agenda._table.cache_clear()
+    try:
+        moved = refile_meetings(Meeting, AgendaItem)
+        syria = Meeting.objects.get(slug="s-2020-254")
+        assert moved == [syria.pk] and syria.agenda_item is None and syria.agenda_as_printed == "Syria"
+        assert [w for w in syria.warnings if "'Syria'" in w]
+        assert not AgendaItem.objects.filter(slug="korea").exists()
+        assert AgendaItem.objects.filter(slug="korea-1950").exists()
+    finally:
+        monkeypatch.undo()
+        agenda._table.cache_clear()
+    assert refile_meetings(Meeting, AgendaItem) == [syria.pk]
+    syria.refresh_from_db()
+    assert syria.agenda_item.slug == "middle-east" and syria.warnings == []
+
+
 def queries(client, url: str) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from archive.parsing.agenda import council_items, match_meeting
 
+UNMATCHED = "agenda title not in the list of agenda items (archive/parsing/agenda_items.tsv)"
+
 
 @dataclass(frozen=True)
 class Filing:
@@ -52,31 +54,35 @@ def file_meeting(agenda: list[dict], topic: str | None, rows: dict[str, object])
         return Filing({"agenda_item": None, "agenda_as_printed": ""})
     printed = match.printed[:500]
     if match.item is None:
-        warning = f"agenda title not in the list of agenda items (archive/parsing/agenda_items.tsv): {printed!r}"
-        return Filing({"agenda_item": None, "agenda_as_printed": printed}, warning)
+        return Filing({"agenda_item": None, "agenda_as_printed": printed}, f"{UNMATCHED}: {printed!r}")
     return Filing({"agenda_item": rows[match.item.slug], "agenda_as_printed": printed})
 
 
 def refile_meetings(meeting_model, item_model) -> list[int]:
     """File every stored meeting again under the list as it is now (after migration 0014, or a
-    change to ``agenda_items.tsv``): the ids of the meetings whose item or printed title changed.
-    An unmatched title's warning is added to the meeting's warnings once."""
+    change to ``agenda_items.tsv``): the ids of the meetings whose item, printed title or agenda
+    warning changed. Rows of items no longer in the list are deleted once no meeting is under them."""
     rows = store_council_items(item_model)
     changed = []
     meetings = meeting_model.objects.only("pk", "agenda", "topic", "agenda_item", "agenda_as_printed", "warnings")
     for meeting in meetings.iterator(chunk_size=500):
         filed = file_meeting(meeting.agenda, meeting.topic, rows)
         item = filed.fields["agenda_item"]
-        new_warnings = [w for w in [filed.warning] if w and w not in meeting.warnings]
+        warnings = [w for w in meeting.warnings if not w.startswith(UNMATCHED)] + (
+            [filed.warning] if filed.warning else []
+        )
         if (
             meeting.agenda_item_id == (item.pk if item else None)
             and meeting.agenda_as_printed == filed.fields["agenda_as_printed"]
-            and not new_warnings
+            and meeting.warnings == warnings
         ):
             continue
         meeting.agenda_item = item
         meeting.agenda_as_printed = filed.fields["agenda_as_printed"]
-        meeting.warnings = [*meeting.warnings, *new_warnings]
+        meeting.warnings = warnings
         meeting.save(update_fields=["agenda_item", "agenda_as_printed", "warnings"])
         changed.append(meeting.pk)
+    gone = item_model.objects.exclude(slug__in=rows)
+    gone.filter(parent__isnull=False).delete()  # sub-items first: a parent is protected while it has any
+    gone.delete()
     return changed

@@ -94,7 +94,6 @@ class Writer(Identities):
     def __init__(self) -> None:
         super().__init__()
         self.resolutions: dict[int, Resolution] = {r.number: r for r in Resolution.objects.all()}
-        self.agenda_items: dict[str, AgendaItem] | None = None  # stored with the first meeting written
 
     # -- resolutions
     def resolution(self, number: int, year: int | None) -> Resolution:
@@ -163,9 +162,9 @@ class Writer(Identities):
             touched.add(existing)
         presidency = self.delegation(parsed.presidency, parsed.presidency_key, source=parsed.source_name)
         serialised = parsed.as_dict()  # the one serialisation of agenda, stage directions, votes
-        if self.agenda_items is None:
-            self.agenda_items = store_council_items(AgendaItem)
-        filed = file_meeting(serialised["agenda"], parsed.topic, self.agenda_items)
+        # The list's rows, read (and written when the list changed) in this meeting's transaction:
+        # one query, and never a row that a failed meeting before it rolled back.
+        filed = file_meeting(serialised["agenda"], parsed.topic, store_council_items(AgendaItem))
         warnings = [*parsed.warnings, *([filed.warning] if filed.warning else [])]
         fields = {
             "number": parsed.number,
