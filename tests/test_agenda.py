@@ -123,6 +123,7 @@ def queries(client, url: str) -> tuple[int, str]:
 
 
 def test_agenda_list_counts_meetings_with_first_and_last_dates(client, sample):
+    assert 'href="/agenda/">By agenda item</a>' in client.get("/").content.decode()
     count, html = queries(client, "/agenda/")
     assert 'href="/agenda/middle-east/"' in html and 'href="/agenda/korea/"' in html
     row = html.split('href="/agenda/middle-east/"')[1].split("</tr>")[0]
