@@ -17,6 +17,7 @@ from archive.models import AgendaItem, Meeting, Statement
 from archive.parsing import parse_path
 from archive.parsing.agenda import council_items
 from archive.search import service, upkeep
+from archive.stats import summary_version
 
 from .conftest import SAMPLE, SAMPLE_RECORDS, require_shared
 
@@ -110,7 +111,10 @@ def test_a_changed_list_moves_stored_meetings_at_the_next_run(sample, tmp_path, 
     finally:
         monkeypatch.undo()
         agenda._table.cache_clear()
-    assert refile_meetings(Meeting, AgendaItem) == [syria.pk]
+    before = summary_version()
+    summary = import_paths([str(SAMPLE / "records" / "S_PV.8700_E.pdf")])  # unchanged: only the filing moves
+    assert summary.refiled == [syria.pk] and summary.count("unchanged") == 1
+    assert summary_version() != before  # the cached pages follow
     syria.refresh_from_db()
     assert syria.agenda_item.slug == "middle-east" and syria.warnings == []
 

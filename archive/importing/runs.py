@@ -206,4 +206,4 @@ def _refresh(summary: ImportSummary) -> None:
         from ..stats import refresh_summaries
 
         summary.refiled = refile_meetings(Meeting, AgendaItem)
-        refresh_summaries(new_version=False)
+        refresh_summaries(new_version=bool(summary.refiled))  # pages cached by version show the new filing
