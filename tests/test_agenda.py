@@ -200,6 +200,11 @@ def test_api_lists_agenda_items_and_filters_meetings(client, sample):
     assert detail["agenda_item"]["url"] == "/agenda/middle-east/"
     assert detail["agenda_as_printed"] == "Syria"
     assert client.get("/api/v1/meetings/?agenda=nothing").status_code == 404
+    statements = client.get("/api/v1/statements/?agenda=middle-east-palestinian-question&per_page=100").json()
+    assert statements["count"] == Statement.objects.filter(meeting__slug="8717").count()
+    assert {s["meeting"]["slug"] for s in statements["results"]} == {"8717"}
+    one = client.get("/api/v1/agenda/middle-east-palestinian-question/").json()
+    assert one["parent"]["slug"] == "middle-east" and one["meetings_api_url"].endswith("?agenda=" + one["slug"])
 
 
 # --------------------------------------------------------------------------- search, on every engine
