@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from .importing import merge_speakers, split_name
 from .importing.speakers import HAND
 from .models import (
+    AgendaItem,
     Citation,
     Correction,
     CouncilSeat,
@@ -159,13 +160,19 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = ("title", "date", "topic", "presidency", "source_kind", "statement_count")
     list_display_links = ("title",)
     list_select_related = ("presidency",)
-    list_filter = ("source_kind", ("presidency", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "source_kind",
+        ("presidency", admin.RelatedOnlyFieldListFilter),
+        ("agenda_item", admin.RelatedOnlyFieldListFilter),
+    )
     date_hierarchy = "date"
-    search_fields = ("symbol", "slug", "topic", "president_name")
+    search_fields = ("symbol", "slug", "topic", "agenda_as_printed", "president_name")
     autocomplete_fields = ("presidency",)
     inlines = (CouncilSeatInline,)
     readonly_fields = (
         "statements_link",
+        "agenda_item",  # filed by the import service from archive/parsing/agenda_items.tsv, again at every run
+        "agenda_as_printed",
         "official_record",
         "source_kind",
         "source_name",
@@ -175,7 +182,10 @@ class MeetingAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("symbol", "number", "resumption", "slug", "date", "start_time", "place")}),
-        ("Council", {"fields": ("council_year", "president_name", "presidency", "topic")}),
+        (
+            "Council",
+            {"fields": ("council_year", "president_name", "presidency", "topic", "agenda_item", "agenda_as_printed")},
+        ),
         ("Record", {"fields": ("statements_link", "agenda", "stage_directions", "votes", "invitations")}),
         (
             "Provenance",
@@ -213,6 +223,23 @@ class MeetingAdmin(admin.ModelAdmin):
     @admin.display(description="Official record")
     def official_record(self, obj: Meeting) -> str:
         return format_html('<a href="{}">{}</a>', obj.official_url, obj.title)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(ReadOnlyAdmin):
+    """The list of agenda items lives in archive/parsing/agenda_items.tsv (reviewed, versioned);
+    its rows are written from it by every import run."""
+
+    list_display = ("title", "slug", "parent", "meetings_link")
+    list_select_related = ("parent",)
+    search_fields = ("title", "slug")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_meetings=Count("meetings"))
+
+    @admin.display(description="Meetings", ordering="n_meetings")
+    def meetings_link(self, obj: AgendaItem) -> str:
+        return changelist_link(Meeting, f"{obj.n_meetings} meetings", agenda_item__id__exact=obj.pk)
 
 
 @admin.register(CouncilSeat)

@@ -1,8 +1,9 @@
 """What the search index holds for each statement (haystack ``SearchIndex``).
 
 Analysed fields (``text``, ``speaker``, ``delegation``) are searched by words; ``*_exact`` fields and
-``resolutions`` hold un-analysed values for filters and facets (a delegation key, a role, a title's
-kind, a year, the numbers of the resolutions cited). ``chrono`` is the statement's stored sort key (``Statement.chrono``,
+``resolutions`` and ``agenda`` hold un-analysed values for filters and facets (a delegation key, a
+role, a title's kind, a year, the numbers of the resolutions cited, the meeting's agenda item and the broader items
+above it, ``archive.parsing.agenda.lineage``). ``chrono`` is the statement's stored sort key (``Statement.chrono``,
 ``models.chrono_key``), so the engines sort by time as the database does. ``stamp`` is stored (not
 searched) so ``repair_search_index`` can tell a stale document from a current one.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from haystack import indexes
 
 from archive.models import Statement
+from archive.parsing.agenda import lineage
 from archive.search.engine import ExactField, ExactMultiField
 
 
@@ -20,7 +22,8 @@ def statement_stamp(statement: Statement) -> str:
     statement's delegation or speaker is corrected by hand."""
     numbers = ",".join(str(n) for n in sorted({c.number for c in statement.citations.all()}))
     who = f"{statement.delegation_id or ''}/{statement.speaker_id or ''}"
-    return f"{statement.meeting.source_checksum[:16]}:{statement.word_count}:{numbers}:{who}"
+    agenda = statement.meeting.agenda_item_id or ""  # filed again under a changed list of items
+    return f"{statement.meeting.source_checksum[:16]}:{statement.word_count}:{numbers}:{who}:{agenda}"
 
 
 class StatementIndex(indexes.SearchIndex, indexes.Indexable):
@@ -38,6 +41,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
     date = indexes.DateField(null=True)
     chrono = indexes.IntegerField()
     resolutions = ExactMultiField()
+    agenda = ExactMultiField()
     stamp = indexes.CharField(indexed=False, stored=True)
 
     def get_model(self):
@@ -48,6 +52,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         # the cost of reading statements for a rebuild.
         return (
             Statement.objects.listing()
+            .select_related("meeting__agenda_item")
             .defer(*(f"meeting__{name}" for name in ("agenda", "stage_directions", "votes", "invitations", "warnings")))
             .prefetch_related("citations")
             .order_by("pk")
@@ -94,6 +99,10 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_resolutions(self, obj: Statement) -> list[str]:
         return [str(n) for n in sorted({c.number for c in obj.citations.all()})]
+
+    def prepare_agenda(self, obj: Statement) -> list[str]:
+        item = obj.meeting.agenda_item
+        return list(lineage(item.slug)) if item is not None else []
 
     def prepare_stamp(self, obj: Statement) -> str:
         return statement_stamp(obj)

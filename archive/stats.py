@@ -238,13 +238,42 @@ def citation_summary(citations) -> dict:
             per_year[date.year] = per_year.get(date.year, 0) + n
         if key and not (role == "president" and not national):
             by_delegation[(name, key, kind)] = by_delegation.get((name, key, kind), 0) + statement_count
-    top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:10]
     return {
         "per_year": [(str(y), n) for y, n in sorted(per_year.items())],
-        "top": [(name, key, kind, n) for (name, key, kind), n in top],
+        "top": _most(by_delegation),
         "countries": sorted({(name, key) for name, key, _kind in by_delegation}),
         "citations": total,
         "statements": statements,
+    }
+
+
+def _most(by_delegation: dict[tuple[str, str, str], int], limit: int = 10) -> list[tuple[str, str, str, int]]:
+    """(name, key, kind, statements) of the delegations with the most statements, most first."""
+    top = sorted(by_delegation.items(), key=lambda item: (-item[1], item[0][0]))[:limit]
+    return [(name, key, kind, n) for (name, key, kind), n in top]
+
+
+def agenda_summary(meetings) -> dict:
+    """For the meetings of an agenda item: per year, the meetings and their statements (the
+    stored counts), and the delegations speaking most (the chair's procedural turns left out);
+    one aggregate over the meetings and one over their statements."""
+    per_year = {
+        year: (n, statements or 0)
+        for year, n, statements in meetings.exclude(date=None)
+        .values_list("date__year")
+        .annotate(n=Count("id"), statements=Sum("statement_count"))
+        .order_by("date__year")
+    }
+    groups = (
+        Statement.objects.filter(meeting__in=meetings, delegation__isnull=False)
+        .substantive()
+        .values_list("delegation__name", "delegation__key", "delegation__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "per_year": [(str(year), meetings_held, statements) for year, (meetings_held, statements) in per_year.items()],
+        "top": _most({(name, key, kind): n for name, key, kind, n in groups}, 15),
     }
 
 

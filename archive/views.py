@@ -12,6 +12,7 @@ from .forms import year_filter
 from .models import (
     ROLE_CHOICES,
     STATE_KINDS,
+    AgendaItem,
     Citation,
     Delegation,
     DelegationYear,
@@ -29,7 +30,7 @@ from .parsing.delegations import SUCCESSORS, delegation_by_key, predecessors
 from .parsing.membership import membership_spans
 from .parsing.roles import TITLE_KIND_CHOICES, title_kind_named
 from .rendering import citing_sentence, membership_rows, numbered_paragraphs
-from .stats import cached, citation_summary, meeting_coverage, summary_version
+from .stats import agenda_summary, cached, citation_summary, meeting_coverage, summary_version
 from .symbol_links import attach, links_for_texts
 
 ROLE_VALUES = {value for value, _ in ROLE_CHOICES}
@@ -49,11 +50,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/home.html", context)
 
 
+def _agenda_filter(request: HttpRequest) -> AgendaItem | None:
+    """The agenda item a list is filtered on (``?agenda=<slug>``), or None."""
+    slug = request.GET.get("agenda", "")[:80]
+    return AgendaItem.objects.filter(slug=slug).first() if slug else None
+
+
+def _held_agenda_items() -> list[AgendaItem]:
+    """The choices of an agenda filter: the items with meetings."""
+    return cached("agenda-items-held", lambda: list(AgendaItem.objects.held()))
+
+
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    years = cached("meeting-years", lambda: [d.year for d in Meeting.objects.dates("date", "year", order="DESC")])
+    agenda = _agenda_filter(request)
+    meetings = Meeting.objects.with_statement_counts()
+    if agenda is not None:
+        meetings = meetings.under(agenda)
+    years = cached(
+        f"meeting-years:{agenda.pk if agenda else ''}",
+        lambda: [d.year for d in meetings.order_by().dates("date", "year", order="DESC")],
+    )
     year = year_filter(request)
     selected = year if year in years else (years[0] if years else None)
-    meetings = Meeting.objects.with_statement_counts()
     if selected is not None:
         meetings = meetings.filter(date__year=selected)
 
@@ -63,12 +81,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             by_month.setdefault(meeting.date.strftime("%B %Y") if meeting.date else "Undated", []).append(meeting)
         return by_month
 
-    context = {"years": years, "year": selected, "months": months, "summary_version": summary_version()}
+    context = {
+        "years": years,
+        "year": selected,
+        "months": months,
+        "agenda": agenda,
+        "agenda_items": _held_agenda_items(),
+        "summary_version": summary_version(),
+    }
     return render(request, "archive/meeting_list.html", context)
 
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.select_related("presidency"), slug=slug)
+    meeting = get_object_or_404(Meeting.objects.select_related("presidency", "agenda_item"), slug=slug)
     statements = attach(list(meeting.statements.listing().prefetch_related("citations").order_by("order")))
     context = {
         "meeting": meeting,
@@ -80,6 +105,35 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "next": meeting.neighbour(+1),
     }
     return render(request, "archive/meeting_detail.html", context)
+
+
+def agenda_list(request: HttpRequest) -> HttpResponse:
+    items = cached("agenda-items", lambda: list(AgendaItem.objects.with_meeting_spans()))
+    context = {"items": items, "unmatched": Meeting.objects.agenda_unmatched().count()}
+    return render(request, "archive/agenda_list.html", context)
+
+
+def agenda_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(AgendaItem.objects.select_related("parent"), slug=slug)
+    meetings = Meeting.objects.under(item)
+    summary = cached(f"agenda-summary:{item.pk}", lambda: agenda_summary(meetings))
+    context = {
+        "item": item,
+        "sub_items": item.sub_items.all(),
+        "meetings": page_of(meetings.with_statement_counts(), request.GET.get("page"), 50),
+        "resolutions": Resolution.objects.adopted_under(item),
+        "per_year": summary["per_year"],
+        "per_year_chart": column_chart(
+            [(year, statements) for year, _, statements in summary["per_year"]], title="Statements per year"
+        ),
+        "top_chart": bar_list(
+            [(name, _delegation_url(key, kind), n) for name, key, kind, n in summary["top"]],
+            title="Delegations speaking most (statements)",
+        ),
+        "statements": statement_page(Statement.objects.under(item).newest_first(), request.GET.get("spage"), 10),
+        "summary_version": summary_version(),
+    }
+    return render(request, "archive/agenda_detail.html", context)
 
 
 def statement_detail(request: HttpRequest, slug: str, order: int) -> HttpResponse:
@@ -153,6 +207,9 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
     role = request.GET.get("role", "")
     title = title_kind_named(request.GET.get("title", "")[:100]) or ""
     topic = request.GET.get("topic", "").strip()[:200]
+    agenda = _agenda_filter(request)
+    if agenda is not None:
+        statements = statements.under(agenda)
     if year is not None:
         statements = statements.filter(meeting__date__year=year)
     if role in ROLE_VALUES:
@@ -166,7 +223,7 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         f"top-resolutions:{delegation.pk}",
         lambda: Citation.objects.filter(statement__delegation=delegation).most_cited_numbers(10),
     )
-    filtered = bool(year is not None or role in ROLE_VALUES or title or topic)
+    filtered = bool(year is not None or role in ROLE_VALUES or title or topic or agenda)
     context = {
         "delegation": delegation,
         "page": statement_page(
@@ -187,6 +244,8 @@ def delegation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "year": "" if year is None else str(year),
         "role": role,
         "topic": topic,
+        "agenda": agenda,
+        "agenda_items": _held_agenda_items(),
         "roles": ROLE_CHOICES,
         "title": title,
         "titles": TITLE_KIND_CHOICES,

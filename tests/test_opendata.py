@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.importing import import_paths
-from archive.models import Citation, Delegation, Meeting, Resolution, Speaker, Statement
+from archive.models import AgendaItem, Citation, Delegation, Meeting, Resolution, Speaker, Statement
 from archive.opendata import sitemaps
 from archive.search import service, upkeep
 
@@ -248,6 +248,8 @@ def test_export_archive_command(archive, tmp_path):
     )
     meetings = [json.loads(line) for line in (tmp_path / "jsonl" / "meetings.jsonl").open()]
     assert sorted(m["slug"] for m in meetings) == sorted(Meeting.objects.values_list("slug", flat=True))
+    syria = next(m for m in meetings if m["slug"] == "s-2020-254")  # the corpus's topic, and its agenda item
+    assert (syria["agenda_item"], syria["agenda_as_printed"]) == ("middle-east", "Syria")
     resolutions = [json.loads(line) for line in (tmp_path / "jsonl" / "resolutions.jsonl").open()]
     assert [r["number"] for r in resolutions] == list(
         Resolution.objects.order_by("number").values_list("number", flat=True)
@@ -284,6 +286,7 @@ def test_sitemap_index_pages_every_section(client, archive, monkeypatch):
         + [BASE + d.get_absolute_url() for d in Delegation.objects.filter(statement_count__gt=0)]
         + [BASE + s.get_absolute_url() for s in Speaker.objects.active()]
         + [BASE + r.get_absolute_url() for r in Resolution.objects.all()]
+        + [BASE + a.get_absolute_url() for a in AgendaItem.objects.held()]
     )
     assert sorted(found) == sorted(expected)
     with CaptureQueriesContext(connection) as ctx:  # the index reads no section whole

@@ -87,7 +87,7 @@ def test_pages_show_each_resolution_once_with_its_mentions(client, three):
 def test_the_migration_removes_true_duplicates_and_keeps_every_mention():
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("archive", "0013_speaker_surname_keys")]
+    before = [("archive", "0014_identity_speakers")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps

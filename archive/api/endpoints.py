@@ -11,6 +11,7 @@ from ninja import Path, Query, Router
 from ninja.decorators import decorate_view
 
 from archive.models import (
+    AgendaItem,
     Citation,
     CouncilSeat,
     Delegation,
@@ -51,7 +52,7 @@ def _known(model, field: str, value, what: str):
 @router.get("/", response={200: s.Index, **s.ERRORS}, url_name="index", tags=["index"])
 def index(request: HttpRequest):
     """Where everything is: the docs, the schema, and each list."""
-    names = ("meetings", "statements", "speakers", "delegations", "resolutions", "citations", "search")
+    names = ("meetings", "agenda-items", "statements", "speakers", "delegations", "resolutions", "citations", "search")
     return {
         "docs": reverse("api:openapi-view"),
         "openapi": reverse("api:openapi-json"),
@@ -64,8 +65,10 @@ def index(request: HttpRequest):
 
 @router.get("/meetings/", response={200: s.MeetingPage, **s.ERRORS}, url_name="meetings", tags=["meetings"])
 def meetings(request: HttpRequest, filters: Query[s.MeetingFilters]):
-    """Meetings (one per meeting part), newest first by default; filter by year, days, presidency."""
+    """Meetings (one per meeting part), newest first by default; filter by agenda item, year, days, presidency."""
     qs = Meeting.objects.with_statement_counts().between(filters.date_from, filters.date_to)
+    if filters.agenda is not None:
+        qs = qs.under(_known(AgendaItem, "slug", filters.agenda, "agenda item"))
     if filters.year is not None:
         qs = qs.in_year(filters.year)
     if filters.presidency is not None:
@@ -77,12 +80,28 @@ def meetings(request: HttpRequest, filters: Query[s.MeetingFilters]):
 @router.get("/meetings/{slug}/", response={200: s.MeetingDetail, **s.ERRORS}, url_name="meeting", tags=["meetings"])
 def meeting(request: HttpRequest, slug: Path[s.MeetingSlug]):
     """A meeting part with its agenda, Council members present, statements and resolutions adopted."""
-    qs = Meeting.objects.select_related("presidency").prefetch_related(
+    qs = Meeting.objects.select_related("presidency", "agenda_item").prefetch_related(
         Prefetch("seats", CouncilSeat.objects.select_related("delegation")),
         Prefetch("statements", Statement.objects.select_related("delegation").order_by("order")),
         "adopted_resolutions",
     )
     return _one(qs, "meeting", repr(slug), slug=slug)
+
+
+# ---------------------------------------------------------------- agenda items
+
+
+@router.get("/agenda/", response={200: s.AgendaItemPage, **s.ERRORS}, url_name="agenda-items", tags=["agenda"])
+def agenda_items(request: HttpRequest, filters: Query[s.Paged]):
+    """The Council's agenda items (the list in archive/parsing/agenda_items.tsv), each with its
+    meetings' count and first and last dates."""
+    return paginate(request, AgendaItem.objects.with_meeting_spans(), filters.page, filters.per_page)
+
+
+@router.get("/agenda/{slug}/", response={200: s.AgendaItemOut, **s.ERRORS}, url_name="agenda-item", tags=["agenda"])
+def agenda_item(request: HttpRequest, slug: Path[s.AgendaSlug]):
+    """One agenda item, with its meetings' count and first and last dates."""
+    return _one(AgendaItem.objects.with_meeting_spans(), "agenda item", repr(slug), slug=slug)
 
 
 # ---------------------------------------------------------------- statements
@@ -95,6 +114,8 @@ def statements(request: HttpRequest, filters: Query[s.StatementFilters]):
     qs = Statement.objects.listing().between(f.date_from, f.date_to)
     if f.meeting is not None:
         qs = qs.filter(meeting=_known(Meeting, "slug", f.meeting, "meeting"))
+    if f.agenda is not None:
+        qs = qs.under(_known(AgendaItem, "slug", f.agenda, "agenda item"))
     if f.delegation is not None:
         qs = qs.by_delegation(_known(Delegation, "key", f.delegation, "delegation"))
     if f.speaker is not None:

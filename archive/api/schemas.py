@@ -47,6 +47,7 @@ ResolutionNumber = Annotated[int, Field(ge=1, le=MAX_NUMBER, examples=[2504])]
 StatementOrder = Annotated[int, Field(ge=1, le=MAX_ORDER, examples=[1])]
 CitationStart = Annotated[int, Field(ge=0, le=10_000_000, description="Offset in the statement's text")]
 Year = Annotated[int, Field(ge=1945, le=2100, examples=[2020])]
+AgendaSlug = Annotated[str, Field(pattern=KEY, max_length=80, examples=["middle-east", "mali"])]
 
 
 class Paged(Schema):
@@ -56,6 +57,9 @@ class Paged(Schema):
 
 class StatementFilters(Paged):
     meeting: MeetingSlug | None = Field(None, description="Meeting slug: 8698, 8699-r1")
+    agenda: AgendaSlug | None = Field(
+        None, description="Agenda item slug: statements of its meetings and its sub-items'"
+    )
     delegation: DelegationKey | None = Field(None, description="Delegation key: fra, rus, united-nations")
     speaker: SpeakerSlug | None = Field(None, description="Speaker slug: nebenzia-rus")
     resolution: ResolutionNumber | None = Field(None, description="Statements citing this resolution number")
@@ -74,6 +78,9 @@ class StatementFilters(Paged):
 
 
 class MeetingFilters(Paged):
+    agenda: AgendaSlug | None = Field(
+        None, description="Slug of an agenda item (/api/v1/agenda/): its meetings and its sub-items'"
+    )
     year: Year | None = None
     date_from: IsoDate | None = Field(None, description="On or after this day (YYYY-MM-DD)")
     date_to: IsoDate | None = Field(None, description="On or before this day (YYYY-MM-DD)")
@@ -178,6 +185,34 @@ class SpeakerRef(Schema):
 
     resolve_url = SITE_URL
     resolve_api_url = api_link("speaker", "slug")
+
+
+class AgendaItemRef(Schema):
+    slug: str
+    title: str = Field(description="The Council's own wording")
+    url: str
+    api_url: str
+
+    resolve_url = SITE_URL
+    resolve_api_url = api_link("agenda-item", "slug")
+
+
+class AgendaItemOut(AgendaItemRef):
+    parent: AgendaItemRef | None = Field(description="The broader item it belongs to")
+    meeting_count: int = Field(description="Meetings filed under it (not its sub-items)")
+    first_date: dt.date | None
+    last_date: dt.date | None
+    meetings_api_url: str
+
+    @staticmethod
+    def resolve_first_date(obj) -> dt.date | None:
+        return obj.first
+
+    @staticmethod
+    def resolve_last_date(obj) -> dt.date | None:
+        return obj.last
+
+    resolve_meetings_api_url = list_link("meetings", "agenda", "slug")
 
 
 class MeetingRef(Schema):
@@ -293,6 +328,8 @@ class MeetingOut(Schema):
     resumption: int | None
     date: dt.date | None
     topic: str
+    agenda_item: AgendaItemRef | None = Field(description="The agenda item it is filed under")
+    agenda_as_printed: str = Field(description="The title it was filed from, as printed (or the corpus's topic)")
     president_name: str
     presidency: DelegationRef | None
     statement_count: int
@@ -470,6 +507,10 @@ class PageOut(Schema):
 
 class MeetingPage(PageOut):
     results: list[MeetingOut]
+
+
+class AgendaItemPage(PageOut):
+    results: list[AgendaItemOut]
 
 
 class StatementPage(PageOut):

@@ -17,6 +17,7 @@ from archive.parsing.votes import stored_vote
 
 from ..models import (
     SOURCE_RANK,
+    AgendaItem,
     Citation,
     CouncilSeat,
     Meeting,
@@ -27,6 +28,7 @@ from ..models import (
     chrono_key,
 )
 from ..stats import Touched
+from .agenda import file_meeting, store_council_items
 from .identities import Identities
 from .quality import apply_corrections, flag_statements
 from .sources import reader_of
@@ -42,6 +44,7 @@ class MeetingOutcome:
     source: str
     note: str = ""
     reader: str = ""  # how the file was read: "the PDF's text layer", "OCR of its page images", ...
+    warnings: tuple[str, ...] = ()  # what writing found odd (an agenda title matching no item)
 
 
 # Statement ids come from a sequence, so on PostgreSQL an import that commits late can hold ids
@@ -162,6 +165,10 @@ class Writer(Identities):
             touched.add(existing)
         presidency = self.delegation(parsed.presidency, parsed.presidency_key, source=parsed.source_name)
         serialised = parsed.as_dict()  # the one serialisation of agenda, stage directions, votes
+        # The list's rows, read (and written when the list changed) in this meeting's transaction:
+        # one query, and never a row that a failed meeting before it rolled back.
+        filed = file_meeting(serialised["agenda"], parsed.topic, store_council_items(AgendaItem))
+        warnings = [*parsed.warnings, *([filed.warning] if filed.warning else [])]
         fields = {
             "number": parsed.number,
             "slug": Meeting.make_slug(parsed.symbol, parsed.number, parsed.resumption),
@@ -172,8 +179,9 @@ class Writer(Identities):
             "president_name": parsed.president or "",
             "presidency": presidency,
             "topic": (parsed.topic or "")[:500],
+            **filed.fields,
             **{name: serialised[name] for name in ("agenda", "stage_directions", "votes", "invitations")},
-            "warnings": list(parsed.warnings),
+            "warnings": warnings,
             "statement_count": len(parsed.statements),
             "source_kind": parsed.source_kind,
             "source_name": parsed.source_name,
@@ -201,7 +209,9 @@ class Writer(Identities):
         flag_statements(Statement.objects.filter(meeting=meeting))
         touched.add(meeting)
         touched.refresh()
-        return MeetingOutcome(title, action, count, parsed.source_kind, replaced_note, reader_of(parsed))
+        return MeetingOutcome(
+            title, action, count, parsed.source_kind, replaced_note, reader_of(parsed), warnings=tuple(warnings)
+        )
 
     @staticmethod
     def _moved_orders(current: dict[int, Statement], parsed: ParsedMeeting) -> dict[int, int]:

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from archive.parsing import ParseError
 
-from ..models import ArchiveState, ImportRun, Meeting
+from ..models import AgendaItem, ArchiveState, ImportRun, Meeting
+from .agenda import refile_meetings
 from .meetings import MeetingOutcome, Writer
 from .sources import expand, parse_sources
 
@@ -29,6 +30,7 @@ class ImportSummary:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    refiled: list[int] = field(default_factory=list)  # meetings filed again under a changed agenda list
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -132,7 +134,8 @@ def _locked_import_paths(paths: list[str], *, dry_run: bool, command: str, **opt
         if not dry_run:
             from archive.search.upkeep import index_meetings
 
-            index_meetings(Meeting.objects.filter(imported_at__gte=started).values_list("pk", flat=True))
+            written = set(Meeting.objects.filter(imported_at__gte=started).values_list("pk", flat=True))
+            index_meetings(sorted(written | set(summary.refiled if summary else ())))
         _finish_run(run, summary)
 
 
@@ -187,7 +190,7 @@ def _import_paths(
                 continue
             summary.outcomes.append(outcome)
             if outcome.action in ("created", "replaced"):
-                summary.warnings.extend(f"{parsed.source_name} ({outcome.title}): {w}" for w in parsed.warnings)
+                summary.warnings.extend(f"{parsed.source_name} ({outcome.title}): {w}" for w in outcome.warnings)
         if progress:
             progress(1, source.path.name)
     _refresh(summary)
@@ -195,10 +198,12 @@ def _import_paths(
 
 
 def _refresh(summary: ImportSummary) -> None:
-    """Every count checked against the rows at the end of a run, even one that changed nothing:
+    """Every meeting filed under the agenda list as it is now (a changed list re-files what it
+    moves) and every count checked against the rows at the end of a run, even one that changed nothing:
     each meeting keeps its own counts in step, and this heals what anything else left (a database
     from before that, a hand edit)."""
     if not summary.dry_run:
         from ..stats import refresh_summaries
 
-        refresh_summaries(new_version=False)
+        summary.refiled = refile_meetings(Meeting, AgendaItem)
+        refresh_summaries(new_version=bool(summary.refiled))  # pages cached by version show the new filing

@@ -12,6 +12,8 @@ from .core import (  # noqa: F401 - the models and rules every caller imports fr
     SOURCE_CHOICES,
     SOURCE_RANK,
     STATE_KINDS,
+    AgendaItem,
+    AgendaItemQuerySet,
     Citation,
     CitationQuerySet,
     CouncilSeat,

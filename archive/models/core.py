@@ -138,6 +138,48 @@ class SpeakerName(models.Model):
         return self.name
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def with_meeting_spans(self) -> AgendaItemQuerySet:
+        """Each item with ``meeting_count`` and the ``first`` and ``last`` dates of its meetings (its
+        own, not its sub-items'), in the list's order: one query."""
+        return self.select_related("parent").annotate(
+            meeting_count=models.Count("meetings"),
+            first=models.Min("meetings__date"),
+            last=models.Max("meetings__date"),
+        )
+
+    def held(self) -> AgendaItemQuerySet:
+        """Items with at least one meeting filed under them, in the list's order."""
+        return self.filter(pk__in=Meeting.objects.filter(agenda_item__isnull=False).values("agenda_item"))
+
+    def family(self, item: AgendaItem) -> AgendaItemQuerySet:
+        """The item and its sub-items (one level down, as the list of agenda items goes)."""
+        return self.filter(models.Q(pk=item.pk) | models.Q(parent=item))
+
+
+class AgendaItem(models.Model):
+    """One of the Council's agenda items, as ``archive/parsing/agenda_items.tsv`` lists it; each
+    meeting is filed under one, and keeps the title it printed (``Meeting.agenda_as_printed``)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=500, help_text="The Council's own wording")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="sub_items", help_text="A broader item"
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Its place in the list's file")
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:agenda-detail", args=[self.slug])
+
+
 class MeetingQuerySet(models.QuerySet):
     def in_year(self, year: int) -> MeetingQuerySet:
         return self.filter(date__year=year)
@@ -149,7 +191,7 @@ class MeetingQuerySet(models.QuerySet):
         """Newest first, with the presidency; ``statement_count`` is stored on the meeting. The
         record's JSON (agenda, stage directions, votes) is left unread: listings don't show it."""
         return (
-            self.select_related("presidency")
+            self.select_related("presidency", "agenda_item")
             .defer("agenda", "stage_directions", "votes", "invitations", "warnings")
             .newest_first()
         )
@@ -160,6 +202,14 @@ class MeetingQuerySet(models.QuerySet):
     def between(self, start=None, end=None) -> MeetingQuerySet:
         """Meetings held from ``start`` to ``end`` (both days included; either may be None)."""
         return self.filter(**_date_bounds("date", start, end))
+
+    def under(self, item: AgendaItem) -> MeetingQuerySet:
+        """Meetings filed under ``item`` or one of its sub-items."""
+        return self.filter(agenda_item__in=AgendaItem.objects.family(item))
+
+    def agenda_unmatched(self) -> MeetingQuerySet:
+        """Meetings whose printed title matched no agenda item of the list (to be reviewed)."""
+        return self.filter(agenda_item__isnull=True).exclude(agenda_as_printed="")
 
     def date_span(self) -> dict:
         """{"first": the earliest meeting's date, "last": the latest's} (None when there are none)."""
@@ -180,6 +230,12 @@ class Meeting(models.Model):
         Delegation, null=True, blank=True, on_delete=models.SET_NULL, related_name="presidencies"
     )
     topic = models.CharField(max_length=500, blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    agenda_as_printed = models.CharField(
+        max_length=500, blank=True, help_text="The title the item was matched from, as printed (or unmatched)"
+    )
     agenda = models.JSONField(default=list, blank=True, help_text="[{title, documents}]")
     stage_directions = models.JSONField(default=list, blank=True, help_text="[{position, kind, text}]")
     votes = models.JSONField(default=list, blank=True)
@@ -306,6 +362,10 @@ class StatementQuerySet(models.QuerySet):
     def between(self, start=None, end=None) -> StatementQuerySet:
         """Statements of meetings held from ``start`` to ``end`` (both days included)."""
         return self.filter(**_date_bounds("meeting__date", start, end))
+
+    def under(self, item: AgendaItem) -> StatementQuerySet:
+        """Statements of the meetings filed under ``item`` or one of its sub-items."""
+        return self.filter(meeting__agenda_item__in=AgendaItem.objects.family(item))
 
     def citing(self, number: int) -> StatementQuerySet:
         """Statements citing resolution ``number`` (as printed), each once."""
@@ -469,6 +529,10 @@ class ResolutionQuerySet(models.QuerySet):
     def cited_by_text_of(self, resolution: Resolution) -> ResolutionQuerySet:
         """The resolutions ``resolution``'s text cites, each once, by number, with ``mentions``."""
         return self.filter(cited_by__citing=resolution).annotate(mentions=models.Count("cited_by")).order_by("number")
+
+    def adopted_under(self, item: AgendaItem) -> ResolutionQuerySet:
+        """Resolutions adopted at the meetings filed under ``item`` or one of its sub-items, in order."""
+        return self.filter(adopting_meeting__in=Meeting.objects.under(item)).order_by("number")
 
 
 class Resolution(models.Model):

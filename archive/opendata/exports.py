@@ -56,6 +56,8 @@ MEETING_FIELDS = [
     "start_time",
     "place",
     "topic",
+    "agenda_item",
+    "agenda_as_printed",
     "president",
     "presidency",
     "statement_count",
@@ -158,6 +160,8 @@ def meeting_row(meeting: Meeting, base_url: str) -> dict:
         "start_time": meeting.start_time,
         "place": meeting.place,
         "topic": meeting.topic,
+        "agenda_item": meeting.agenda_item.slug if meeting.agenda_item_id else None,
+        "agenda_as_printed": meeting.agenda_as_printed,
         "president": meeting.president_name,
         "presidency": meeting.presidency.key if meeting.presidency_id else None,
         "statement_count": meeting.statement_count,
@@ -184,7 +188,7 @@ def resolution_row(resolution: Resolution, base_url: str) -> dict:
 
 
 def all_meetings() -> Iterator[Meeting]:
-    return Meeting.objects.select_related("presidency").chronological().iterator(chunk_size=CHUNK)
+    return Meeting.objects.select_related("presidency", "agenda_item").chronological().iterator(chunk_size=CHUNK)
 
 
 def all_resolutions() -> Iterator[Resolution]:

@@ -1,4 +1,5 @@
-"""sitemap.xml: an index of sections (meetings, statements, delegations, speakers, resolutions),
+"""sitemap.xml: an index of sections (meetings, statements, delegations, speakers, resolutions,
+agenda items),
 each paginated by Django's sitemaps framework (``?p=2``) at ``LIMIT`` URLs a page."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
-from archive.models import Delegation, Meeting, Resolution, Speaker, Statement
+from archive.models import AgendaItem, Delegation, Meeting, Resolution, Speaker, Statement
 
 LIMIT = 10_000
 
@@ -58,10 +59,16 @@ class ResolutionSitemap(_Sitemap):
         return Resolution.objects.only("number").order_by("number")
 
 
+class AgendaSitemap(_Sitemap):
+    def items(self):
+        return AgendaItem.objects.held().only("slug").order_by("position", "pk")
+
+
 SITEMAPS = {
     "meetings": MeetingSitemap,
     "statements": StatementSitemap,
     "delegations": DelegationSitemap,
     "speakers": SpeakerSitemap,
     "resolutions": ResolutionSitemap,
+    "agenda": AgendaSitemap,
 }

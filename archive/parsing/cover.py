@@ -237,7 +237,8 @@ def _cover_agenda(lines: list[str], cover: Cover) -> None:
             break
         if not items:
             items.append(line)
-        elif items[-1].endswith(")") or (len(items) == 1 and not continues(items[-1])):
+        elif not line[:1].islower() and (items[-1].endswith(")") or (len(items) == 1 and not continues(items[-1]))):
+            # a line starting in lower case ("of the Security Council (S/2016/53)") goes on the item before
             items.append(line)
         else:
             items[-1] += " " + line

@@ -7,6 +7,7 @@
     (Syria OR Yemen) humanitarian    parentheses group
     country:France  country:"Russian Federation"  speaker:Nebenzia  resolution:2334
     year:2020  date:2020-01..2020-03  role:president  language:French  meeting:8700
+    agenda:middle-east  agenda:"The situation in Mali"  agenda:Syria
 
 Parsing is pure: ``parse()`` turns text into a small tree of frozen dataclasses and a list of
 notices (what was repaired or ignored), ``to_sq()`` turns the tree into ``SQ`` and ``to_text()``
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from haystack.inputs import Exact
 from haystack.query import SQ
 
+from archive.parsing.agenda import find_items
 from archive.parsing.roles import TITLE_KIND_VALUES, title_kind_named
 
 from .values import (  # noqa: F401 - the filter values and symbols, read by callers through this module too
@@ -59,6 +61,8 @@ FIELD_ALIASES = {
     "language": "language",
     "lang": "language",
     "meeting": "meeting",
+    "agenda": "agenda",
+    "item": "agenda",
 }
 FILTER_LABELS = {
     "country": "Country",
@@ -70,6 +74,7 @@ FILTER_LABELS = {
     "title": "Title",
     "language": "Language",
     "meeting": "Meeting",
+    "agenda": "Agenda item",
 }
 ROLE_ALIASES = {
     "president": "president",
@@ -109,7 +114,7 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Filter:
-    name: str  # canonical: country, speaker, resolution, year, date, role, language, meeting
+    name: str  # canonical: country, speaker, resolution, year, date, role, language, meeting, agenda
     value: str  # as typed (without quotes)
 
 
@@ -591,4 +596,17 @@ def _filter_sq(node: Filter, resolve_country, resolve_speaker, notices: list[str
             )
             return None
         return SQ(meeting_exact=slug)
+    if name == "agenda":
+        # The index holds each statement's item and the broader items above it, so a broader
+        # item ("middle-east") finds its sub-items' meetings too (archive/parsing/agenda.py).
+        slugs = find_items(value)
+        if not slugs:
+            notices.append(
+                f"“agenda:{value}” names no agenda item (try agenda:middle-east or see /agenda/); it was ignored."
+            )
+            return None
+        combined = SQ(agenda=slugs[0])
+        for slug in slugs[1:]:
+            combined |= SQ(agenda=slug)
+        return combined
     raise ValueError(name)

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from haystack.query import SQ, SearchQuerySet
 
 from archive.models import ROLE_CHOICES, Delegation, Resolution, Speaker, Statement
+from archive.parsing.agenda import item_by_slug
 from archive.parsing.delegations import resolve_delegation
 from archive.symbol_links import resolve
 
@@ -22,7 +23,15 @@ from . import query as ql
 from .engine import SUBSTANTIVE_DELEGATIONS, get_backend
 
 PER_PAGE = 20
-FACETS = ("delegation_exact", "year_exact", "role_exact", "resolutions", "language_exact", SUBSTANTIVE_DELEGATIONS)
+FACETS = (
+    "delegation_exact",
+    "year_exact",
+    "role_exact",
+    "resolutions",
+    "language_exact",
+    "agenda",
+    SUBSTANTIVE_DELEGATIONS,
+)
 SORTS = {"relevance": None, "newest": "-chrono", "oldest": "chrono"}
 ROLE_LABELS = dict(ROLE_CHOICES)
 
@@ -278,6 +287,13 @@ def _facets(facets: dict, parsed: ql.ParsedQuery) -> dict[str, list[FacetValue]]
     out["Language"] = [
         FacetValue(lang, lang.title(), n, _with(parsed, "language", lang.title()), ("language", lang) in active)
         for lang, n in facets.get("language_exact", [])
+    ]
+    # A statement counts under its meeting's item and the broader items above it (the index's lineage).
+    items = [(item_by_slug(k), n) for k, n in facets.get("agenda", [])[:15]]
+    out["Agenda item"] = [
+        FacetValue(item.slug, item.title, n, _with(parsed, "agenda", item.slug), ("agenda", item.slug) in active)
+        for item, n in items
+        if item is not None
     ]
     return {name: values for name, values in out.items() if values}
 

@@ -14,7 +14,7 @@ from archive.ratelimits import limit_searches
 from . import charts, service
 
 # Filters that other pages' "search within" forms send as their own parameters.
-WITHIN_PARAMS = ("country", "speaker", "meeting", "resolution", "year", "date", "role", "language")
+WITHIN_PARAMS = ("country", "speaker", "meeting", "resolution", "year", "date", "role", "language", "agenda")
 EMPTY_QUERY = "Type some words to search for, or a symbol such as S/RES/2334 (2016) or S/PV.8698."
 
 
