@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -316,6 +317,11 @@ def test_a_two_word_surname_of_a_fuller_form_contradicts_no_full_name():
     lopez = Known(5, ("Mrs. Gonzalez Lopez", "Egriselda Gonzalez Lopez"), "slv", D, D)
     assert resolve("Egriselda Lopez", "slv", D, [lopez]).ref == 5
     assert resolve("Egriselda Lopez", "slv", D, [Known(6, ("Mrs. Gonzalez Lopez",), "slv", D, D)]).ref is None
+    # met in the other order: "Mrs. Gonzalez Lopez" alone, "Egriselda Lopez" with the full name
+    egriselda = Known(8, ("Egriselda Lopez", "Egriselda Gonzalez Lopez"), "slv", D, D)
+    assert same_person(["Mrs. Gonzalez Lopez"], "slv", D, [egriselda]) == (8, ANY)
+    isis = Known(9, ("Isis Gonsalves", "Ms. Gonsalves"), "vct", D, D)  # a surname form keeps its sex
+    assert same_person(["Mr. Gonsalves"], "vct", D, [isis]) is None
     thani = Known(7, ("Alya Ahmed Saif", "Alya Ahmed Saif Al-Thani"), "qat", D, D)
     found = same_person(["Ms. Al-Thani"], "qat", D, [thani])
     assert found is not None and found[0] == 7 and "al thani" in found[1]

@@ -118,6 +118,7 @@ class Identities:
             people = {part: self.speaker(part, delegation, date) for part in names}
             chosen = one_of(names, hints)
             return people[chosen[0]] if chosen else None
+        name = names[0]  # "Mr. Dang/": one name
         if not surname_key(name):
             return None
         if not hasattr(self, "people"):

@@ -111,10 +111,11 @@ def join_touched(speaker_ids: set[int]) -> list[tuple[str, str, str]]:
     people._load_people()
     counts = dict.fromkeys(people.people, 0)
     counts.update(Statement.objects.filter(speaker__isnull=False).values_list("speaker").annotate(n=Count("pk")))
-    parted = {
-        frozenset((d.speaker.slug, d.other))
-        for d in SpeakerDecision.objects.filter(kind="split").select_related("speaker")
-    }
+    parted = set()  # a split's two people, each as they are now (merged since: the survivor)
+    for decision in SpeakerDecision.objects.filter(kind="split"):
+        left = Speaker.objects.slug_or_merged(decision.other).values_list("pk", flat=True).first()
+        if left is not None:
+            parted.add(frozenset((decision.speaker_id, left)))
     joined = []
     for pk in sorted(speaker_ids, key=lambda pk: (counts.get(pk, 0), pk)):
         person = people.people.get(pk)
@@ -125,7 +126,7 @@ def join_touched(speaker_ids: set[int]) -> list[tuple[str, str, str]]:
         if found is None:
             continue
         other = people.people[found[0]]
-        if frozenset((person.speaker.slug, other.speaker.slug)) in parted:
+        if frozenset((pk, other.speaker.pk)) in parted:
             continue
         survivor, gone = (other, person) if counts[other.speaker.pk] >= counts[pk] else (person, other)
         gone_pk, gone_slug = gone.speaker.pk, gone.speaker.slug

@@ -133,9 +133,7 @@ def _given_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def compare(a: NameForm, b: NameForm) -> tuple[int, str] | None:
     """How strongly two name forms name one person, with the evidence in words; None when they
     contradict each other (different full names, different sexes) or do not match at all."""
-    if not a.words or not b.words:
-        return None
-    if a.sex and b.sex and a.sex != b.sex:
+    if not a.words or not b.words or _sexes_differ(a, b):
         return None
     if fold(a.printed.strip()) == fold(b.printed.strip()):
         return EXACT, f"same printed name {b.printed!r}"
@@ -165,8 +163,9 @@ def compare(a: NameForm, b: NameForm) -> tuple[int, str] | None:
 
 
 def _surname_of_another(form: NameForm, forms: list[NameForm]) -> bool:
-    """A form that is the surname of a fuller form of the same person ("Mrs. Gonzalez Lopez" beside
-    "Egriselda Gonzalez Lopez"): a surname alone, however many words, so no full name to contradict."""
+    """A form that is the surname of a fuller form among ``forms`` (the person's, and the name
+    asked about): "Mrs. Gonzalez Lopez" beside "Egriselda Gonzalez Lopez" is a surname alone,
+    however many words, so no full name to contradict "Egriselda Lopez"."""
     for other in forms:
         if len(other.words) > len(form.words) and other.words[-len(form.words) :] == form.words:
             return True
@@ -176,8 +175,16 @@ def _surname_of_another(form: NameForm, forms: list[NameForm]) -> bool:
 def contradicts(a: NameForm, b: NameForm) -> bool:
     """Two forms that cannot be one person: different sexes, or two full names (two words or more
     each, a hyphenated surname one word) that do not match."""
-    if a.sex and b.sex and a.sex != b.sex:
-        return True
+    return _sexes_differ(a, b) or _full_names_differ(a, b)
+
+
+def _sexes_differ(a: NameForm, b: NameForm) -> bool:
+    """Both honorifics tell a sex, and not the same ("Mr. Gonsalves", "Ms. Isis Gonsalves")."""
+    return bool(a.sex and b.sex and a.sex != b.sex)
+
+
+def _full_names_differ(a: NameForm, b: NameForm) -> bool:
+    """Two full names (two words or more each, a hyphenated surname one word) that do not match."""
     return a.parts > 1 and b.parts > 1 and compare(a, b) is None
 
 
@@ -219,8 +226,13 @@ def match(name: str, delegation: str | None, date: dt.date | None, person: Known
         return None
     best: tuple[int, str] | None = None
     forms = [name_form(known) for known in person.names]
+    pool = [*forms, form]
     for other in forms:
-        if contradicts(form, other) and not _surname_of_another(other, forms):
+        if _sexes_differ(form, other):
+            return None
+        if _full_names_differ(form, other) and not (
+            _surname_of_another(other, pool) or _surname_of_another(form, pool)
+        ):
             return None
         found = compare(form, other)
         if found is not None and (best is None or found[0] > best[0]):
