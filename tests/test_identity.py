@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -90,12 +91,25 @@ def test_the_name_shown_is_the_fullest_with_the_best_spelt_surname():
 # ---------------------------------------------------------------- the import
 
 
+def _corpus(folder: Path, rows: str) -> Path:
+    """A corpus folder holding the fixture's ``rows`` file as its table."""
+    folder.mkdir()
+    shutil.copy(FIXTURE / rows, folder / "speeches.jsonl")
+    return folder
+
+
+def _changed(folder: Path) -> None:
+    """The same records again, each with a word more (white space alone is stripped, so the meeting
+    would be unchanged): written again, so every speaker is resolved again."""
+    rows = [json.loads(r) for r in (folder / "speeches.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["content"] += " again"
+    (folder / "speeches.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
 @pytest.fixture
 def identity_corpus(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    shutil.copy(FIXTURE / "speeches.jsonl", folder / "speeches.jsonl")
-    return folder
+    return _corpus(tmp_path / "corpus", "speeches.jsonl")
 
 
 def _speakers():
@@ -176,11 +190,7 @@ def test_hand_merge_and_split_survive_a_re_import(identity_corpus, client):
     assert Statement.objects.filter(speaker=split).exists()
     assert SpeakerDecision.objects.filter(kind="split", speaker=split).exists()
 
-    rows = (identity_corpus / "speeches.jsonl").read_text(encoding="utf-8").splitlines()
-    rows = [json.loads(r) for r in rows]
-    for row in rows:
-        row["content"] += " "  # the same records again, changed: written again, speakers resolved again
-    (identity_corpus / "speeches.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    _changed(identity_corpus)
     summary = import_paths([str(identity_corpus)])
     assert summary.errors == [] and not Speaker.objects.filter(slug=old_slug).exists()
     assert Statement.objects.get(meeting__slug="s-2020-596", speaker_label__contains="Khoi").speaker == quy
@@ -270,3 +280,111 @@ def test_the_admin_merges_speakers_splits_a_form_and_shows_the_evidence(identity
     form.refresh_from_db()
     assert form.speaker.slug != "dang-vnm" and "by hand" in form.evidence
     assert SpeakerDecision.objects.filter(kind="split", name="Dang Dinh Quy").exists()
+
+
+# ---------------------------------------------------------------- two people in one name; joins at the end of a run
+
+
+def test_a_compound_name_is_the_one_its_hints_name_or_no_one():
+    from archive.parsing.identity import compound_names, label_name, one_of
+
+    names = compound_names("Mr. Pham Binh Minh/Mr. Dang")
+    assert names == ("Mr. Pham Binh Minh", "Mr. Dang")
+    assert compound_names("Mr. Dang") == ("Mr. Dang",)
+    # the cover of S/PV.8699 (Resumption 1) prints "Mr. Pham": the Deputy Prime Minister, not Mr. Dang
+    chosen = one_of(names, (label_name("The President"), "Mr. Pham"))
+    assert chosen is not None and chosen[0] == "Mr. Pham Binh Minh" and "Mr. Pham" in chosen[1]
+    assert one_of(names, (label_name("Mr. Dang (Viet Nam)"),))[0] == "Mr. Dang"  # the turn's own label
+    assert one_of(names, ("The President", "Mr. Pham Binh Minh/Mr. Dang", "")) is None  # nothing tells: no one
+    assert one_of(compound_names("Mr. Dang/Mr. Pham"), ("Mr. Nguyen",)) is None
+
+
+def test_a_surname_alone_joins_no_one_when_another_person_of_the_delegation_bears_it():
+    pham = Known(1, ("Mr. Pham",), "vnm", D, D)
+    minh = Known(2, ("Mr. Pham Binh Minh",), "vnm", D, D)
+    assert resolve("Mr. Pham Hai Anh", "vnm", D, [pham]).ref == 1  # the only Pham known: joined
+    apart = resolve("Mr. Pham Hai Anh", "vnm", D, [pham, minh])  # "Mr. Pham" may be the minister
+    assert apart.ref is None and set(apart.also) == {1, 2} and "left apart" in apart.evidence
+    elsewhere = Known(3, ("Mr. Pham Van",), "fra", D, D)  # another delegation's Pham is no namesake
+    assert resolve("Mr. Pham Hai Anh", "vnm", D, [pham, elsewhere]).ref == 1
+    anh = Known(4, ("Mr. Pham Hai Anh",), "vnm", D, D)
+    assert resolve("Mr. Pham", "vnm", D, [anh, minh]).ref is None  # fits two: left apart
+
+
+def test_a_two_word_surname_of_a_fuller_form_contradicts_no_full_name():
+    from archive.parsing.identity import same_person
+
+    lopez = Known(5, ("Mrs. Gonzalez Lopez", "Egriselda Gonzalez Lopez"), "slv", D, D)
+    assert resolve("Egriselda Lopez", "slv", D, [lopez]).ref == 5
+    assert resolve("Egriselda Lopez", "slv", D, [Known(6, ("Mrs. Gonzalez Lopez",), "slv", D, D)]).ref is None
+    # met in the other order: "Mrs. Gonzalez Lopez" alone, "Egriselda Lopez" with the full name
+    egriselda = Known(8, ("Egriselda Lopez", "Egriselda Gonzalez Lopez"), "slv", D, D)
+    assert same_person(["Mrs. Gonzalez Lopez"], "slv", D, [egriselda]) == (8, ANY)
+    isis = Known(9, ("Isis Gonsalves", "Ms. Gonsalves"), "vct", D, D)  # a surname form keeps its sex
+    assert same_person(["Mr. Gonsalves"], "vct", D, [isis]) is None
+    thani = Known(7, ("Alya Ahmed Saif", "Alya Ahmed Saif Al-Thani"), "qat", D, D)
+    found = same_person(["Ms. Al-Thani"], "qat", D, [thani])
+    assert found is not None and found[0] == 7 and "al thani" in found[1]
+    anh, minh = Known(1, ("Mr. Pham Hai Anh",), "vnm", D, D), Known(2, ("Mr. Pham Binh Minh",), "vnm", D, D)
+    assert same_person(["Mr. Pham"], "vnm", D, [anh, minh]) is None  # fits two: left apart
+
+
+@pytest.fixture
+def turns_corpus(tmp_path):
+    return _corpus(tmp_path / "turns", "turns.jsonl")
+
+
+@pytest.mark.django_db
+def test_the_presidents_of_a_month_stay_two_people_and_their_namesakes_apart(turns_corpus):
+    from archive.importing import import_paths
+    from archive.models import Speaker, Statement
+
+    assert import_paths([str(turns_corpus)]).errors == []
+    viet_nam = {s.name: s for s in Speaker.objects.filter(delegation__key="vnm")}
+    assert {"Mr. Pham Binh Minh", "Mr. Pham Hai Anh", "Mr. Dang Dinh Quy", "Dang Minh Khoi"} <= set(viet_nam)
+    assert len(viet_nam) == 4
+    anh = viet_nam["Mr. Pham Hai Anh"]
+    assert set(anh.names.values_list("name", flat=True)) == {"Mr. Pham Hai Anh", "Pham Hai Anh"}
+    # the President's turns of S/PV.8699 print "The President" only: no one of the two is guessed
+    turns = Statement.objects.filter(meeting__number__in=[8699, 8710], role="president")
+    assert turns.count() == 3 and not turns.filter(speaker__isnull=False).exists()
+    assert {t.speaker_name for t in turns} == {"The President"}
+    assert Statement.objects.get(meeting__number=8698).speaker == viet_nam["Mr. Dang Dinh Quy"]
+
+
+@pytest.mark.django_db
+def test_a_run_ends_by_joining_the_forms_it_met_in_the_wrong_order(turns_corpus):
+    from archive.importing import import_paths, merge_report
+    from archive.models import ImportRun, Speaker
+
+    summary = import_paths([str(turns_corpus)])
+    (qatar,) = Speaker.objects.filter(delegation__key="qat")  # "Ms. Al-Thani" came first, then "Alya Ahmed Saif"
+    assert set(qatar.names.values_list("name", flat=True)) == {
+        "Ms. Al-Thani",
+        "Alya Ahmed Saif",
+        "Alya Ahmed Saif Al-Thani",
+    }
+    assert qatar.statements.count() == 3 and qatar.statement_count == 3
+    assert any("al-thani-qat joined to alya-ahmed-saif-qat" in w for w in summary.warnings)
+    assert any("al-thani-qat joined" in w for w in ImportRun.objects.get().warnings)
+    (salvador,) = Speaker.objects.filter(delegation__key="slv")
+    assert salvador.names.count() == 3 and salvador.statements.count() == 3
+    report = {r.form: r for r in merge_report()}
+    assert "surname 'al thani'" in report["Ms. Al-Thani"].evidence and not report["Ms. Al-Thani"].by_hand
+    assert Speaker.objects.get(redirects__old_slug="al-thani-qat") == qatar
+
+
+@pytest.mark.django_db
+def test_the_end_of_a_run_respects_a_hand_split(turns_corpus):
+    from archive.importing import import_paths, split_name
+    from archive.models import Speaker
+
+    import_paths([str(turns_corpus)])
+    qatar = Speaker.objects.get(delegation__key="qat")
+    alone = split_name(qatar, "Ms. Al-Thani", made_by="editor")
+    _changed(turns_corpus)  # every speaker named again, then the end-of-run pass
+    summary = import_paths([str(turns_corpus)])
+    assert summary.errors == [] and summary.count("replaced") == len(summary.outcomes)
+    assert not any("joined" in w for w in summary.warnings)
+    assert Speaker.objects.filter(delegation__key="qat").count() == 2
+    assert alone.statements.get().speaker_label.startswith("Ms. Al-Thani")

@@ -12,7 +12,16 @@ from django.utils.text import slugify
 
 from archive.parsing import ParseError
 from archive.parsing.delegations import delegation_by_key, resolve_delegation
-from archive.parsing.identity import CATCH_ALL_DELEGATIONS, Known, display_name, fold, is_unnamed, resolve
+from archive.parsing.identity import (
+    CATCH_ALL_DELEGATIONS,
+    Known,
+    compound_names,
+    display_name,
+    fold,
+    is_unnamed,
+    one_of,
+    resolve,
+)
 from archive.parsing.labels import strip_honorifics
 
 from ..models import Delegation, Speaker, SpeakerName, SpeakerRedirect, Statement
@@ -29,6 +38,7 @@ class Identities:
 
     def __init__(self) -> None:
         self.delegations: dict[str, Delegation] = {d.key: d for d in Delegation.objects.all()}
+        self.touched: set[int] = set()  # the speakers this run named (joined at its end: join_touched)
 
     # -- delegations
     def delegation(
@@ -92,15 +102,23 @@ class Identities:
         for name in person.names:
             self.printed.setdefault((fold(name).strip(), delegation), person.speaker.pk)
 
-    def speaker(self, name: str | None, delegation: Delegation | None, date: dt.date | None = None) -> Speaker | None:
+    def speaker(
+        self, name: str | None, delegation: Delegation | None, date: dt.date | None = None, hints: tuple[str, ...] = ()
+    ) -> Speaker | None:
         """The person ``name`` names, printed for ``delegation`` on ``date``: the one a form already
         stored names (a hand merge or split stays so on every re-import), else the person
         archive.parsing.identity.resolve finds, else a new one. No one for a name never printed
-        ("unknown")."""
+        ("unknown"). A compound name ("Mr. Pham Binh Minh/Mr. Dang": two people who presided in
+        turn) makes both known people, and is the one the ``hints`` (the turn's label, the
+        President on the record's cover) name, or no one."""
         if is_unnamed(name):
             return None
-        if "/" in name:  # "Mr. Goffin/Mr. Pecsteen de Buytswerve": the corpus names two people
-            name = name.rsplit("/", 1)[1].strip() or name
+        names = compound_names(name)
+        if len(names) > 1:
+            people = {part: self.speaker(part, delegation, date) for part in names}
+            chosen = one_of(names, hints)
+            return people[chosen[0]] if chosen else None
+        name = names[0]  # "Mr. Dang/": one name
         if not surname_key(name):
             return None
         if not hasattr(self, "people"):
@@ -113,6 +131,7 @@ class Identities:
             pk, evidence = found.ref, found.evidence
         person = self.people[pk] if pk is not None else self._new_person(name, delegation)
         person.seen(date)
+        self.touched.add(person.speaker.pk)
         if name not in person.names:
             SpeakerName.objects.get_or_create(speaker=person.speaker, name=name, defaults={"evidence": evidence})
             person.names.append(name)

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from archive.parsing import ParsedMeeting, ParsedStatement, ParseError
+from archive.parsing.identity import label_name
 from archive.parsing.roles import title_kind
 from archive.parsing.votes import stored_vote
 
@@ -312,7 +313,9 @@ class Writer(Identities):
         return {
             "chrono": chrono_key(meeting.date, meeting.number, meeting.resumption, s.order),
             "speaker_label": s.speaker_label[:300],
-            "speaker": self.speaker(s.speaker, delegation, meeting.date),
+            "speaker": self.speaker(
+                s.speaker, delegation, meeting.date, hints=(label_name(s.speaker_label), meeting.president_name)
+            ),
             "delegation": delegation,
             "delegation_as_printed": (s.delegation or "")[:200],
             "role": s.role,

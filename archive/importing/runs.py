@@ -20,6 +20,7 @@ from ..models import AgendaItem, ArchiveState, ImportRun, Meeting
 from .agenda import refile_meetings
 from .meetings import MeetingOutcome, Writer
 from .sources import expand, parse_sources
+from .speakers import join_touched
 
 logger = logging.getLogger(__name__)
 
@@ -193,8 +194,18 @@ def _import_paths(
                 summary.warnings.extend(f"{parsed.source_name} ({outcome.title}): {w}" for w in outcome.warnings)
         if progress:
             progress(1, source.path.name)
+    _join(summary, writer)
     _refresh(summary)
     return summary
+
+
+def _join(summary: ImportSummary, writer: Writer) -> None:
+    """The speakers the run named, joined where the identity rule finds two of them one person
+    (forms met in an order that kept them apart); each join goes to the run's warnings."""
+    if summary.dry_run or not writer.touched:
+        return
+    for survivor, gone, evidence in join_touched(writer.touched):
+        summary.warnings.append(f"speaker {gone} joined to {survivor}: {evidence}")
 
 
 def _refresh(summary: ImportSummary) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count
 
-from archive.parsing.identity import display_name, fold
+from archive.parsing.identity import display_name, fold, label_name, same_person
 
 from ..models import Speaker, SpeakerDecision, SpeakerName, SpeakerRedirect, Statement, Subscription
 from ..stats import refresh_summaries
@@ -85,7 +86,7 @@ def split_name(speaker: Speaker, name: str, *, made_by: str = "", note: str = ""
         moved = [
             s.pk
             for s in Statement.objects.filter(speaker=speaker).only("pk", "speaker_label")
-            if fold(s.speaker_label.split("(", 1)[0].strip()) == fold(name)
+            if fold(label_name(s.speaker_label)) == fold(name)
         ]
         meetings = set(Statement.objects.filter(pk__in=moved).values_list("meeting_id", flat=True))
         Statement.objects.filter(pk__in=moved).update(speaker=person.speaker)
@@ -97,6 +98,49 @@ def split_name(speaker: Speaker, name: str, *, made_by: str = "", note: str = ""
         refresh_summaries(speakers=[speaker.pk, person.speaker.pk])
         _reindex(meetings)
     return person.speaker
+
+
+def join_touched(speaker_ids: set[int]) -> list[tuple[str, str, str]]:
+    """The end of an import run: each speaker it named, checked against the other people of its
+    delegation (and of the catch-all) by the rule migration 0014 uses (identity.same_person), so
+    that two forms met in the "wrong" order ("Ms. Al-Thani" before "Alya Ahmed Saif Al-Thani"
+    joined "Alya Ahmed Saif") still end as one person. The one with more statements survives; the
+    merge is recorded with the rule's evidence, as automatic; two people a hand split parted are
+    never joined again. Returns (survivor, gone, evidence) slugs."""
+    people = Identities()
+    people._load_people()
+    counts = dict.fromkeys(people.people, 0)
+    counts.update(Statement.objects.filter(speaker__isnull=False).values_list("speaker").annotate(n=Count("pk")))
+    parted = set()  # a split's two people, each as they are now (merged since: the survivor)
+    for decision in SpeakerDecision.objects.filter(kind="split"):
+        left = Speaker.objects.slug_or_merged(decision.other).values_list("pk", flat=True).first()
+        if left is not None:
+            parted.add(frozenset((decision.speaker_id, left)))
+    joined = []
+    for pk in sorted(speaker_ids, key=lambda pk: (counts.get(pk, 0), pk)):
+        person = people.people.get(pk)
+        if person is None:
+            continue  # merged already in this pass
+        others = [k for k in people._candidates(person.speaker.delegation) if k.ref != pk]
+        found = same_person(person.names, person.delegation_key, person.first or person.last, others)
+        if found is None:
+            continue
+        other = people.people[found[0]]
+        if frozenset((pk, other.speaker.pk)) in parted:
+            continue
+        survivor, gone = (other, person) if counts[other.speaker.pk] >= counts[pk] else (person, other)
+        gone_pk, gone_slug = gone.speaker.pk, gone.speaker.slug
+        merge_speakers(survivor.speaker, gone.speaker, evidence=found[1], by_hand=False)
+        joined.append((survivor.speaker.slug, gone_slug, found[1]))
+        survivor.names.extend(n for n in gone.names if n not in survivor.names)
+        for date in (gone.first, gone.last):
+            survivor.seen(date)
+        counts[survivor.speaker.pk] += counts.pop(gone_pk)
+        people.people.pop(gone_pk)
+        for ids in people.by_delegation.values():
+            if gone_pk in ids:
+                ids.remove(gone_pk)
+    return joined
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db import migrations, models
 from django.db.models import Max, Min
 
-from archive.parsing.identity import CATCH_ALL_DELEGATIONS, Known, display_name, is_unnamed, match
+from archive.parsing.identity import CATCH_ALL_DELEGATIONS, Known, display_name, is_unnamed, same_person
 
 
 def rekey_speakers(apps, schema_editor):
@@ -41,20 +41,15 @@ def rekey_speakers(apps, schema_editor):
         candidates = [(people, index) for index in range(len(people))]
         if key in CATCH_ALL_DELEGATIONS:  # "Sven Jiirgenson" filed under "UN": his State's person
             candidates += [(group, i) for d, group in kept.items() if d != speaker.delegation_id for i in range(len(group))]
-        found = None
-        for group, index in candidates:
-            other, other_forms, other_first, other_last, other_key = group[index]
-            known = Known(other.pk, tuple(other_forms), other_key, other_first, other_last)
-            matches = [match(form, key, first or last, known) for form in forms]
-            if all(m is not None for m in matches):
-                if found is not None:  # fits two people: left apart
-                    found = None
-                    break
-                found = (group, index, max(matches, key=lambda m: m[0])[1])
+        known = [
+            Known(n, tuple(group[i][1]), group[i][4], group[i][2], group[i][3]) for n, (group, i) in enumerate(candidates)
+        ]
+        found = same_person(forms, key, first or last, known)  # the rule every import run ends with
         if found is None:
             people.append((speaker, list(forms), first, last, key))
             continue
-        people, index, evidence = found
+        people, index = candidates[found[0]]
+        evidence = found[1]
         survivor, survivor_forms, s_first, s_last, s_key = people[index]
         Statement.objects.filter(speaker=speaker).update(speaker=survivor)
         for form in SpeakerName.objects.filter(speaker=speaker):

@@ -133,9 +133,7 @@ def _given_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def compare(a: NameForm, b: NameForm) -> tuple[int, str] | None:
     """How strongly two name forms name one person, with the evidence in words; None when they
     contradict each other (different full names, different sexes) or do not match at all."""
-    if not a.words or not b.words:
-        return None
-    if a.sex and b.sex and a.sex != b.sex:
+    if not a.words or not b.words or _sexes_differ(a, b):
         return None
     if fold(a.printed.strip()) == fold(b.printed.strip()):
         return EXACT, f"same printed name {b.printed!r}"
@@ -164,11 +162,29 @@ def compare(a: NameForm, b: NameForm) -> tuple[int, str] | None:
     return None
 
 
+def _surname_of_another(form: NameForm, forms: list[NameForm]) -> bool:
+    """A form that is the surname of a fuller form among ``forms`` (the person's, and the name
+    asked about): "Mrs. Gonzalez Lopez" beside "Egriselda Gonzalez Lopez" is a surname alone,
+    however many words, so no full name to contradict "Egriselda Lopez"."""
+    for other in forms:
+        if len(other.words) > len(form.words) and other.words[-len(form.words) :] == form.words:
+            return True
+    return False
+
+
 def contradicts(a: NameForm, b: NameForm) -> bool:
     """Two forms that cannot be one person: different sexes, or two full names (two words or more
     each, a hyphenated surname one word) that do not match."""
-    if a.sex and b.sex and a.sex != b.sex:
-        return True
+    return _sexes_differ(a, b) or _full_names_differ(a, b)
+
+
+def _sexes_differ(a: NameForm, b: NameForm) -> bool:
+    """Both honorifics tell a sex, and not the same ("Mr. Gonsalves", "Ms. Isis Gonsalves")."""
+    return bool(a.sex and b.sex and a.sex != b.sex)
+
+
+def _full_names_differ(a: NameForm, b: NameForm) -> bool:
+    """Two full names (two words or more each, a hyphenated surname one word) that do not match."""
     return a.parts > 1 and b.parts > 1 and compare(a, b) is None
 
 
@@ -209,9 +225,14 @@ def match(name: str, delegation: str | None, date: dt.date | None, person: Known
     if not form.words:
         return None
     best: tuple[int, str] | None = None
-    for known in person.names:
-        other = name_form(known)
-        if contradicts(form, other):
+    forms = [name_form(known) for known in person.names]
+    pool = [*forms, form]
+    for other in forms:
+        if _sexes_differ(form, other):
+            return None
+        if _full_names_differ(form, other) and not (
+            _surname_of_another(other, pool) or _surname_of_another(form, pool)
+        ):
             return None
         found = compare(form, other)
         if found is not None and (best is None or found[0] > best[0]):
@@ -246,7 +267,78 @@ def resolve(name: str, delegation: str | None, date: dt.date | None, people: Ite
     tied = tuple(r for s, _e, r in found[1:] if s == strength)
     if tied and strength < EXACT:
         return Resolution(None, f"{evidence}; also fits {len(tied)} other(s): left apart", strength, also=(ref, *tied))
+    if strength == SURNAME:
+        person = next(p for p in people if p.ref == ref)
+        namesakes = _namesakes(name_form(name), person, delegation, date, people)
+        if namesakes:
+            note = f"{evidence}; a surname alone, and {len(namesakes)} other person(s) of the delegation bear it: left apart"
+            return Resolution(None, note, strength, also=(ref, *namesakes))
     return Resolution(ref, "" if strength == EXACT else evidence, strength)
+
+
+def _namesakes(
+    form: NameForm, person: Known, delegation: str | None, date: dt.date | None, people: Iterable[Known]
+) -> tuple[int, ...]:
+    """Other people of ``delegation`` who bear the surname a surname-only form names, where a name
+    joins ``person`` on its surname alone: the form itself when it is one word ("Mr. Pham"), else
+    the person's own one-word forms (a person known only as "Mr. Pham", and "Mr. Pham Hai Anh")."""
+    alone = [form] if form.parts == 1 else [f for f in map(name_form, person.names) if f.parts == 1]
+    return tuple(
+        other.ref
+        for other in people
+        if other.ref != person.ref
+        and other.delegation == delegation
+        and not _years_apart(other, date)
+        and any(compare(a, name_form(n)) is not None for a in alone for n in other.names)
+    )
+
+
+def same_person(
+    forms: Iterable[str], delegation: str | None, date: dt.date | None, people: Iterable[Known]
+) -> tuple[int, str] | None:
+    """The one person among ``people`` whom every form of another person's name (printed for
+    ``delegation``, on ``date``) names, with the strongest evidence; None when none or two do.
+    Migration 0014 and the end of every import run join stored speakers by this."""
+    forms, people = list(forms), list(people)
+    found: tuple[Known, int, str] | None = None
+    for person in people:
+        matches = [match(form, delegation, date, person) for form in forms]
+        if forms and all(m is not None for m in matches):
+            if found is not None:  # fits two people: left apart
+                return None
+            strength, evidence = max((m for m in matches if m is not None), key=lambda m: m[0])
+            found = (person, strength, evidence)
+    if found is None:
+        return None
+    person, strength, evidence = found
+    if strength == SURNAME and any(_namesakes(name_form(f), person, delegation, date, people) for f in forms):
+        return None  # a surname alone, borne by another person of the delegation too
+    return person.ref, evidence
+
+
+def compound_names(name: str) -> tuple[str, ...]:
+    """The people one name names: "Mr. Pham Binh Minh/Mr. Dang" (the corpus's President of a
+    month, two people who presided in turn) -> ("Mr. Pham Binh Minh", "Mr. Dang"); else the name."""
+    parts = tuple(part.strip() for part in name.split("/") if part.strip())
+    return parts or (name,)
+
+
+def label_name(label: str) -> str:
+    """The name a speaker label prints, its parentheses off: "Mr. Pham (Viet Nam)" -> "Mr. Pham"."""
+    return label.split("(", 1)[0].strip()
+
+
+def one_of(names: tuple[str, ...], hints: Iterable[str | None]) -> tuple[str, str] | None:
+    """Which of the people of a compound name spoke a turn, with the evidence: the one the first
+    telling hint (the turn's own label, the President printed on the record's cover) names and the
+    other does not; None when no hint tells them apart (then no one: never a guess)."""
+    for hint in hints:
+        if not hint or is_unnamed(hint) or len(compound_names(hint)) > 1:
+            continue
+        fits = [(n, found) for n in names if (found := compare(name_form(hint), name_form(n))) is not None]
+        if len(fits) == 1:
+            return fits[0][0], f"{hint!r} printed for the turn or meeting names {fits[0][0]!r} of {'/'.join(names)!r}"
+    return None
 
 
 def display_name(names: Iterable[str]) -> str:
