@@ -516,6 +516,6 @@ def test_the_corpus_reader_resolves_china_by_the_meetings_date():
     from archive.parsing.corpus import _statement
 
     row = {"participanttype": "Mentioned", "country": "China", "speaker": "Mr. Tsiang"}
-    early = _statement(1, row, "I thank you.", path="meta.tsv", line=2, date=dt.date(1950, 8, 29))
-    late = _statement(1, row, "I thank you.", path="meta.tsv", line=2, date=dt.date(2020, 1, 10))
+    early, _ = _statement(1, row, "I thank you.", path="meta.tsv", line=2, date=dt.date(1950, 8, 29))
+    late, _ = _statement(1, row, "I thank you.", path="meta.tsv", line=2, date=dt.date(2020, 1, 10))
     assert (early.delegation_key, late.delegation_key) == ("republic-of-china", "chn")
