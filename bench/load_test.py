@@ -370,7 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the database and index when they hold data")
     parser.add_argument("--folder", default=str(ROOT / "var" / "load-test"), help="index, static files, cache")
     parser.add_argument("--json", help="also write the figures here")
-    parser.add_argument("--engine", choices=["whoosh", "tantivy"], default="whoosh", help="search engine")
+    parser.add_argument(
+        "--engine",
+        choices=["whoosh", "tantivy", "opensearch"],
+        default="whoosh",
+        help="search engine; opensearch: OPENSEARCH_URL, else an osmem-server started here (an "
+        "OpenSearch-compatible test server, in memory: its figures are not an OpenSearch cluster's)",
+    )
     parser.add_argument("--attack", action="store_true", help="first, four hostile searches at once (see above)")
     parser.add_argument("--nodes", type=int, default=1, help="gunicorn instances (app nodes), each with --workers")
     parser.add_argument("--cache-url", default="", help="the shared cache (redis://...), required with --nodes > 1")
@@ -383,6 +389,21 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
+    server = None
+    if args.engine == "opensearch" and not os.environ.get("OPENSEARCH_URL"):
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start(japanese=False)
+        os.environ.update(OPENSEARCH_URL=server.url, OPENSEARCH_INDEX_PREFIX="load-test-")
+        print(f"search: the OpenSearch engine on osmem-server at {server.url} (an OpenSearch-compatible test server)")
+    try:
+        return run(args, folder)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def run(args, folder: Path) -> int:
     ports = [free_port() for _ in range(args.nodes)]
     env = production_env(args, folder, ports[0])
     os.environ.update(env)
@@ -477,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         "users": args.users,
         "duration_s": args.duration,
         "workers": args.workers,
+        "engine": args.engine,
         "nodes": args.nodes,
         "wait_s": list(args.wait),
         "load_average_before": round(load_before[0], 2),
