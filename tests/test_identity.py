@@ -477,3 +477,58 @@ def test_a_surname_taken_back_and_merged_by_hand_stays_merged(turns_corpus):
     assert summary.errors == [] and not any("taken back" in w and "Pham" in w for w in summary.warnings)
     assert Statement.objects.get(meeting__number=8722).speaker == anh
     assert "Mr. Pham" in anh.names.values_list("name", flat=True)
+
+
+def _migrated(name: str):
+    """The database migrated to ``name`` (forwards or backwards), and the models as they were then."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", name)] if name else executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state([("archive", name)] if name else None).apps
+
+
+def test_migration_takes_a_surname_alone_back_from_the_person_the_old_rule_gave_it(transactional_db):
+    apps = _migrated("0013_speaker_surname_keys")
+    Delegation, Speaker, SpeakerName, Meeting, Statement = (
+        apps.get_model("archive", model) for model in ("Delegation", "Speaker", "SpeakerName", "Meeting", "Statement")
+    )
+    vnm = Delegation.objects.create(key="vnm", name="Viet Nam", short_name="Viet Nam", kind="state")
+    # as the old rule stored the shared 2020 folder: "Mr. Pham" of February joined to Pham Hai Anh
+    people = [
+        ("pham-vnm", "Mr. Pham Hai Anh", ["Mr. Pham", "Mr. Pham Hai Anh"], "pham", [
+            ("S/PV.8722", 8722, dt.date(2020, 2, 12), "Mr. Pham (Viet Nam)"),
+            ("S/PV.8727", 8727, dt.date(2020, 2, 19), "Mr. Pham (Viet Nam)"),
+            ("S/2020/274", 20200274, dt.date(2020, 3, 31), "Mr. Pham Hai Anh"),
+        ]),
+        ("pham-binh-minh-vnm", "Mr. Pham Binh Minh", ["Mr. Pham Binh Minh"], "pham-2", [
+            ("S/PV.8699", 8699, dt.date(2020, 1, 9), "Mr. Pham Binh Minh (Viet Nam)"),
+        ]),
+    ]  # fmt: skip
+    for slug, name, forms, key, statements in people:
+        speaker = Speaker.objects.create(
+            slug=slug, name=name, surname_key=key, delegation=vnm, statement_count=len(statements)
+        )
+        for form in forms:
+            SpeakerName.objects.create(speaker=speaker, name=form)
+        for symbol, number, date, label in statements:
+            meeting = Meeting.objects.create(
+                symbol=symbol, number=number, slug=str(number), date=date, source_kind="corpus", source_name=symbol,
+                source_checksum=symbol, imported_at=dt.datetime(2020, 6, 1, tzinfo=dt.UTC),
+            )  # fmt: skip
+            Statement.objects.create(
+                meeting=meeting, order=1, speaker_label=label, speaker=speaker, delegation=vnm, role="member", text="x"
+            )
+    _migrated("0014_identity_speakers")
+    from archive.models import Speaker as Current
+
+    viet_nam = {s.name: s for s in Current.objects.all()}
+    assert set(viet_nam) == {"Mr. Pham Hai Anh", "Mr. Pham Binh Minh", "Mr. Pham"}
+    anh, pham = viet_nam["Mr. Pham Hai Anh"], viet_nam["Mr. Pham"]
+    assert anh.slug == "pham-vnm" and list(anh.names.values_list("name", flat=True)) == ["Mr. Pham Hai Anh"]
+    assert anh.statement_count == anh.statements.count() == 1
+    assert pham.statement_count == 2 and set(pham.statements.values_list("meeting__number", flat=True)) == {8722, 8727}
+    evidence = pham.names.get().evidence
+    assert evidence.startswith("taken back from pham-vnm: ") and "'Mr. Pham Binh Minh'" in evidence
+    _migrated("")  # the schema the other tests expect
