@@ -117,7 +117,8 @@ def take_back_surnames(speaker_ids: set[int]) -> list[tuple[str, str, str]]:
     only Pham known then) while another person of the delegation now bears it too (Pham Hai Anh,
     first printed in full later) is taken back out, with its statements, to an unresolved person of
     its own shown by that surname (identity.surnames_in_doubt), for a reviewer to merge by hand.
-    A person a hand decision made or changed (a form "by hand") is left as it is. Returns (person left, form, evidence) for each."""
+    A person a hand decision made or changed (a form "by hand") is left as it is. Returns
+    (the slug the form left, the form, the evidence) for each."""
     people = Identities()
     people._load_people()
     stored = {
