@@ -127,9 +127,12 @@ def test_import_makes_one_person_per_human(identity_corpus):
     estonia = Speaker.objects.filter(names__name__contains="rgenson").distinct()
     assert len(estonia) == 1 and estonia[0].name.startswith("Mr. Sven J")
     assert estonia[0].delegation.key == "est" and estonia[0].names.count() == 5  # the UN row too
-    assert Speaker.objects.filter(names__name__contains="Dang").distinct().count() == 2  # Quy and Khoi
-    quy = Speaker.objects.get(names__name="Mr. Dang")
-    assert set(quy.names.values_list("name", flat=True)) == {"Mr. Dang", "Mr. Dang Dinh Quy", "Dang Dinh Quy"}
+    # Quy, Khoi, and "Mr. Dang" on its own: a surname alone that both bear (taken back at the run's end)
+    assert Speaker.objects.filter(names__name__contains="Dang").distinct().count() == 3
+    quy = Speaker.objects.get(names__name="Dang Dinh Quy")
+    assert set(quy.names.values_list("name", flat=True)) == {"Mr. Dang Dinh Quy", "Dang Dinh Quy"}
+    (dang,) = Speaker.objects.filter(names__name="Mr. Dang")
+    assert dang.name == "Mr. Dang" and dang.names.get().evidence.startswith(f"taken back from {quy.slug}: ")
     kings = Speaker.objects.filter(names__name__contains="King").exclude(name__startswith="King ").distinct()
     assert sorted(s.delegation.key for s in kings) == ["usa", "vct"]  # the corpus's wrong country stays apart
     assert Speaker.objects.filter(names__name__contains="Auvaart").distinct().count() == 1
@@ -173,7 +176,7 @@ def test_hand_merge_and_split_survive_a_re_import(identity_corpus, client):
 
     import_paths([str(identity_corpus)])
     khoi = Speaker.objects.get(name="Dang Minh Khoi")
-    quy = Speaker.objects.get(names__name="Mr. Dang")
+    quy = Speaker.objects.get(names__name="Dang Dinh Quy")
     Subscription.objects.create(email="a@example.org", kind="speaker", target=khoi.slug)
     old_slug = khoi.slug
     merge_speakers(quy, khoi, evidence="merged by hand by editor", made_by="editor")
@@ -341,8 +344,15 @@ def test_the_presidents_of_a_month_stay_two_people_and_their_namesakes_apart(tur
 
     assert import_paths([str(turns_corpus)]).errors == []
     viet_nam = {s.name: s for s in Speaker.objects.filter(delegation__key="vnm")}
-    assert {"Mr. Pham Binh Minh", "Mr. Pham Hai Anh", "Mr. Dang Dinh Quy", "Dang Minh Khoi"} <= set(viet_nam)
-    assert len(viet_nam) == 4
+    # and "Mr. Pham", "Mr. Dang" on their own: surnames alone that two people bear
+    assert set(viet_nam) == {
+        "Mr. Pham Binh Minh",
+        "Mr. Pham Hai Anh",
+        "Mr. Dang Dinh Quy",
+        "Dang Minh Khoi",
+        "Mr. Pham",
+        "Mr. Dang",
+    }
     anh = viet_nam["Mr. Pham Hai Anh"]
     assert set(anh.names.values_list("name", flat=True)) == {"Mr. Pham Hai Anh", "Pham Hai Anh"}
     # the President's turns of S/PV.8699 print "The President" only: no one of the two is guessed
@@ -388,3 +398,137 @@ def test_the_end_of_a_run_respects_a_hand_split(turns_corpus):
     assert not any("joined" in w for w in summary.warnings)
     assert Speaker.objects.filter(delegation__key="qat").count() == 2
     assert alone.statements.get().speaker_label.startswith("Ms. Al-Thani")
+
+
+# ---------------------------------------------------------------- a surname alone, when a namesake appears later
+
+
+def test_a_surname_alone_is_in_doubt_once_a_namesake_of_the_delegation_is_known():
+    from archive.parsing.identity import surnames_in_doubt
+
+    feb = dt.date(2020, 2, 12)
+    minh = Known(2, ("Mr. Pham Binh Minh", "Mr. Pham"), "vnm", dt.date(2020, 1, 9), feb)
+    assert surnames_in_doubt(minh, [minh]) == ()  # the only Pham known: joined
+    anh = Known(4, ("Mr. Pham Hai Anh",), "vnm", dt.date(2020, 3, 31), dt.date(2020, 5, 19))
+    ((form, evidence),) = surnames_in_doubt(minh, [minh, anh])
+    assert form == "Mr. Pham" and "'Mr. Pham Hai Anh'" in evidence and "'Mr. Pham Binh Minh'" in evidence
+    assert resolve("Mr. Pham", "vnm", feb, [Known(2, ("Mr. Pham Binh Minh",), "vnm", feb, feb), anh]).ref is None
+    elsewhere = Known(5, ("Mr. Pham Van",), "fra", feb, feb)  # another delegation's Pham is no namesake
+    assert surnames_in_doubt(minh, [minh, elsewhere]) == ()
+    years_later = Known(6, ("Mr. Pham Hai Anh",), "vnm", dt.date(2026, 1, 1), dt.date(2026, 1, 1))
+    assert surnames_in_doubt(minh, [minh, years_later]) == ()
+    alone = Known(7, ("Mr. Pham",), "vnm", feb, feb)  # a surname alone with no fuller form: no one to leave
+    assert surnames_in_doubt(alone, [alone, minh, anh]) == ()
+    given = Known(8, ("Mr. Pham Binh Minh", "Mr. Minh"), "vnm", feb, feb)  # not a form of the shared surname
+    assert surnames_in_doubt(given, [given, anh]) == ()
+
+
+def _rows(folder: Path, keep) -> Path:
+    """The turns fixture's rows that ``keep`` keeps, as a corpus folder."""
+    folder.mkdir()
+    rows = (FIXTURE / "turns.jsonl").read_text(encoding="utf-8").splitlines()
+    (folder / "speeches.jsonl").write_text("".join(r + "\n" for r in rows if keep(json.loads(r))), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.django_db
+def test_a_namesake_printed_in_a_later_run_takes_the_surname_back_out(tmp_path):
+    from archive.importing import import_paths, merge_report
+    from archive.models import Speaker, Statement
+
+    viet_nam = lambda row: row["country"] == "Viet Nam"  # noqa: E731
+    summary = import_paths([str(_rows(tmp_path / "february", lambda r: viet_nam(r) and r["month"] <= 2))])
+    assert summary.errors == []
+    minh = Speaker.objects.get(names__name="Mr. Pham Binh Minh")  # "Mr. Pham" (S/PV.8722): the only Pham known
+    february = Statement.objects.get(meeting__number=8722)
+    assert february.speaker == minh and "Mr. Pham" in minh.names.values_list("name", flat=True)
+
+    summary = import_paths([str(_rows(tmp_path / "spring", lambda r: viet_nam(r) and r["month"] > 2))])
+    assert summary.errors == []
+    anh = Speaker.objects.get(names__name="Pham Hai Anh")
+    february.refresh_from_db()
+    pham = february.speaker  # neither of them: a person of its own, shown by the surname printed
+    assert pham not in (minh, anh) and (pham.name, pham.delegation.key) == ("Mr. Pham", "vnm")
+    assert list(pham.names.values_list("name", flat=True)) == ["Mr. Pham"]
+    assert "Mr. Pham" not in minh.names.values_list("name", flat=True)
+    assert pham.statement_count == 1 and Speaker.objects.get(pk=minh.pk).statement_count == minh.statements.count()
+    (form,) = [r for r in merge_report() if r.form == "Mr. Pham"]
+    assert form.speaker == pham.slug and not form.by_hand
+    assert f"taken back from {minh.slug}" in form.evidence and "'Mr. Pham Hai Anh'" in form.evidence
+    assert any(f"'Mr. Pham' of {minh.slug} taken back" in w for w in summary.warnings)
+
+
+@pytest.mark.django_db
+def test_a_surname_taken_back_and_merged_by_hand_stays_merged(turns_corpus):
+    from archive.importing import import_paths, merge_speakers
+    from archive.models import Speaker, Statement
+
+    import_paths([str(turns_corpus)])  # one run: Pham Hai Anh is printed in it, after "Mr. Pham"
+    pham = Speaker.objects.get(name="Mr. Pham", delegation__key="vnm")
+    assert Statement.objects.get(meeting__number=8722).speaker == pham
+    _changed(turns_corpus)  # again: "Mr. Pham" names its own person, which joins no one
+    summary = import_paths([str(turns_corpus)])
+    assert not any("taken back" in w or "pham" in w.split(":")[0] for w in summary.warnings)
+    assert Speaker.objects.get(names__name="Mr. Pham") == pham
+    anh = Speaker.objects.get(names__name="Pham Hai Anh")  # the reviewer's call: the deputy representative
+    merge_speakers(anh, pham, evidence="merged by hand by editor", made_by="editor")
+    _changed(turns_corpus)
+    summary = import_paths([str(turns_corpus)])
+    assert summary.errors == [] and not any("taken back" in w and "Pham" in w for w in summary.warnings)
+    assert Statement.objects.get(meeting__number=8722).speaker == anh
+    assert "Mr. Pham" in anh.names.values_list("name", flat=True)
+
+
+def _migrated(name: str):
+    """The database migrated to ``name`` (forwards or backwards), and the models as they were then."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("archive", name)] if name else executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state([("archive", name)] if name else None).apps
+
+
+def test_migration_takes_a_surname_alone_back_from_the_person_the_old_rule_gave_it(transactional_db):
+    apps = _migrated("0013_speaker_surname_keys")
+    Delegation, Speaker, SpeakerName, Meeting, Statement = (
+        apps.get_model("archive", model) for model in ("Delegation", "Speaker", "SpeakerName", "Meeting", "Statement")
+    )
+    vnm = Delegation.objects.create(key="vnm", name="Viet Nam", short_name="Viet Nam", kind="state")
+    # as the old rule stored the shared 2020 folder: "Mr. Pham" of February joined to Pham Hai Anh
+    people = [
+        ("pham-vnm", "Mr. Pham Hai Anh", ["Mr. Pham", "Mr. Pham Hai Anh"], "pham", [
+            ("S/PV.8722", 8722, dt.date(2020, 2, 12), "Mr. Pham (Viet Nam)"),
+            ("S/PV.8727", 8727, dt.date(2020, 2, 19), "Mr. Pham (Viet Nam)"),
+            ("S/2020/274", 20200274, dt.date(2020, 3, 31), "Mr. Pham Hai Anh"),
+        ]),
+        ("pham-binh-minh-vnm", "Mr. Pham Binh Minh", ["Mr. Pham Binh Minh"], "pham-2", [
+            ("S/PV.8699", 8699, dt.date(2020, 1, 9), "Mr. Pham Binh Minh (Viet Nam)"),
+        ]),
+    ]  # fmt: skip
+    for slug, name, forms, key, statements in people:
+        speaker = Speaker.objects.create(
+            slug=slug, name=name, surname_key=key, delegation=vnm, statement_count=len(statements)
+        )
+        for form in forms:
+            SpeakerName.objects.create(speaker=speaker, name=form)
+        for symbol, number, date, label in statements:
+            meeting = Meeting.objects.create(
+                symbol=symbol, number=number, slug=str(number), date=date, source_kind="corpus", source_name=symbol,
+                source_checksum=symbol, imported_at=dt.datetime(2020, 6, 1, tzinfo=dt.UTC),
+            )  # fmt: skip
+            Statement.objects.create(
+                meeting=meeting, order=1, speaker_label=label, speaker=speaker, delegation=vnm, role="member", text="x"
+            )
+    _migrated("0014_identity_speakers")
+    from archive.models import Speaker as Current
+
+    viet_nam = {s.name: s for s in Current.objects.all()}
+    assert set(viet_nam) == {"Mr. Pham Hai Anh", "Mr. Pham Binh Minh", "Mr. Pham"}
+    anh, pham = viet_nam["Mr. Pham Hai Anh"], viet_nam["Mr. Pham"]
+    assert anh.slug == "pham-vnm" and list(anh.names.values_list("name", flat=True)) == ["Mr. Pham Hai Anh"]
+    assert anh.statement_count == anh.statements.count() == 1
+    assert pham.statement_count == 2 and set(pham.statements.values_list("meeting__number", flat=True)) == {8722, 8727}
+    evidence = pham.names.get().evidence
+    assert evidence.startswith("taken back from pham-vnm: ") and "'Mr. Pham Binh Minh'" in evidence
+    _migrated("")  # the schema the other tests expect

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count
 
-from archive.parsing.identity import display_name, fold, label_name, same_person
+from archive.parsing.identity import display_name, fold, label_name, same_person, surnames_in_doubt
 
 from ..models import Speaker, SpeakerDecision, SpeakerName, SpeakerRedirect, Statement, Subscription
 from ..stats import refresh_summaries
@@ -72,32 +72,74 @@ def split_name(speaker: Speaker, name: str, *, made_by: str = "", note: str = ""
     """The printed form ``name`` of ``speaker`` becomes a person of its own (same delegation), with
     the statements whose label prints that name; on re-import the form names the new person."""
     with transaction.atomic():
-        form = SpeakerName.objects.get(speaker=speaker, name=name)
+        SpeakerName.objects.get(speaker=speaker, name=name)  # a form not theirs: DoesNotExist
         if speaker.names.count() < 2:
             raise ValueError(f"{name!r} is the only form of {speaker.slug!r}: nothing to split from")
-        people = Identities()
-        people._load_people()
-        person = people._new_person(name, speaker.delegation)
-        form.speaker = person.speaker
-        form.evidence = (
+        evidence = (
             f"split from {speaker.slug} {HAND}" + (f" by {made_by}" if made_by else "") + (f": {note}" if note else "")
         )
-        form.save(update_fields=["speaker", "evidence"])
-        moved = [
-            s.pk
-            for s in Statement.objects.filter(speaker=speaker).only("pk", "speaker_label")
-            if fold(label_name(s.speaker_label)) == fold(name)
-        ]
-        meetings = set(Statement.objects.filter(pk__in=moved).values_list("meeting_id", flat=True))
-        Statement.objects.filter(pk__in=moved).update(speaker=person.speaker)
+        person = _split_off(speaker, name, evidence=evidence)
         SpeakerDecision.objects.create(
-            kind="split", speaker=person.speaker, other=speaker.slug, name=name, note=note, made_by=made_by
+            kind="split", speaker=person, other=speaker.slug, name=name, note=note, made_by=made_by
         )
-        speaker.name = display_name(speaker.names.values_list("name", flat=True)) or speaker.name
-        speaker.save(update_fields=["name"])
-        refresh_summaries(speakers=[speaker.pk, person.speaker.pk])
-        _reindex(meetings)
+    return person
+
+
+def _split_off(speaker: Speaker, name: str, *, evidence: str, people: Identities | None = None) -> Speaker:
+    """Move the printed form ``name`` of ``speaker``, with the statements whose label prints it, to
+    a new person of the same delegation; the form keeps ``evidence``."""
+    form = SpeakerName.objects.get(speaker=speaker, name=name)
+    if people is None:
+        people = Identities()
+        people._load_people()
+    person = people._new_person(name, speaker.delegation)
+    person.names.append(name)
+    form.speaker = person.speaker
+    form.evidence = evidence
+    form.save(update_fields=["speaker", "evidence"])
+    moved = [
+        s.pk
+        for s in Statement.objects.filter(speaker=speaker).only("pk", "speaker_label")
+        if fold(label_name(s.speaker_label)) == fold(name)
+    ]
+    meetings = set(Statement.objects.filter(pk__in=moved).values_list("meeting_id", flat=True))
+    Statement.objects.filter(pk__in=moved).update(speaker=person.speaker)
+    speaker.name = display_name(speaker.names.values_list("name", flat=True)) or speaker.name
+    speaker.save(update_fields=["name"])
+    refresh_summaries(speakers=[speaker.pk, person.speaker.pk])
+    _reindex(meetings)
     return person.speaker
+
+
+def take_back_surnames(speaker_ids: set[int]) -> list[tuple[str, str, str]]:
+    """The end of an import run, after the joins: in each delegation of a speaker the run named,
+    a surname printed alone that the rule joined to a person ("Mr. Pham" to Pham Binh Minh, the
+    only Pham known then) while another person of the delegation now bears it too (Pham Hai Anh,
+    first printed in full later) is taken back out, with its statements, to an unresolved person of
+    its own shown by that surname (identity.surnames_in_doubt), for a reviewer to merge by hand.
+    A person a hand decision made or changed (a form "by hand") is left as it is. Returns
+    (the slug the form left, the form, the evidence) for each."""
+    people = Identities()
+    people._load_people()
+    stored = {
+        (pk, name): evidence for pk, name, evidence in SpeakerName.objects.values_list("speaker", "name", "evidence")
+    }
+    delegations = {people.people[pk].speaker.delegation_id for pk in speaker_ids if pk in people.people}
+    taken = []
+    for delegation_id in sorted(delegations, key=lambda d: (d is None, d or 0)):
+        known = [people.people[pk].known() for pk in people.by_delegation.get(delegation_id, [])]
+        for person in known:
+            speaker = people.people[person.ref].speaker
+            if any(HAND in stored[(person.ref, name)] for name in person.names):
+                continue  # a person a hand decision made: the reviewer's call stands
+            for name, why in surnames_in_doubt(person, known):
+                joined = stored[(person.ref, name)]
+                evidence = f"taken back from {speaker.slug}: {why}" + (f"; it was joined: {joined}" if joined else "")
+                with transaction.atomic():
+                    _split_off(speaker, name, evidence=evidence, people=people)
+                people.people[person.ref].names.remove(name)
+                taken.append((speaker.slug, name, evidence))
+    return taken
 
 
 def join_touched(speaker_ids: set[int]) -> list[tuple[str, str, str]]:

@@ -10,7 +10,19 @@ import datetime as dt
 from django.db import migrations, models
 from django.db.models import Max, Min
 
-from archive.parsing.identity import CATCH_ALL_DELEGATIONS, Known, display_name, is_unnamed, same_person
+from django.utils.text import slugify
+
+from archive.parsing.identity import (
+    CATCH_ALL_DELEGATIONS,
+    Known,
+    display_name,
+    fold,
+    is_unnamed,
+    label_name,
+    name_form,
+    same_person,
+    surnames_in_doubt,
+)
 
 
 def rekey_speakers(apps, schema_editor):
@@ -74,8 +86,48 @@ def rekey_speakers(apps, schema_editor):
         speaker.delete()
         dates = [d for d in (s_first, s_last, first, last) if isinstance(d, dt.date)]
         people[index] = (survivor, survivor_forms, min(dates, default=None), max(dates, default=None), s_key)
+    # A surname alone that one person kept while a namesake of the delegation bears it too ("Mr. Pham"
+    # with Pham Hai Anh, Pham Binh Minh known): a person of its own, by the rule every run ends with.
+    for people in kept.values():
+        known = [Known(i, tuple(p[1]), p[4], p[2], p[3]) for i, p in enumerate(people)]
+        for person in known:
+            speaker, forms = people[person.ref][0], people[person.ref][1]
+            for name, why in surnames_in_doubt(person, known):
+                _take_back(apps, speaker, name, f"taken back from {speaker.slug}: {why}")
+                forms.remove(name)
+                speaker.name = display_name(forms)[:200] or speaker.name
+                speaker.save(update_fields=["name"])
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _take_back(apps, speaker, name, evidence):
+    """The form ``name`` of ``speaker`` and the statements whose label prints it: a new person."""
+    Speaker = apps.get_model("archive", "Speaker")
+    SpeakerName = apps.get_model("archive", "SpeakerName")
+    SpeakerRedirect = apps.get_model("archive", "SpeakerRedirect")
+    Statement = apps.get_model("archive", "Statement")
+    same = Speaker.objects.filter(delegation_id=speaker.delegation_id)
+    key = base_key = slugify(name_form(name).surname) or "speaker"
+    slug = base_slug = "-".join(filter(None, [key, speaker.delegation.key if speaker.delegation_id else ""]))
+    n = 2
+    while same.filter(surname_key=key).exists():
+        key, n = f"{base_key}-{n}", n + 1
+    n = 2
+    while Speaker.objects.filter(slug=slug).exists() or SpeakerRedirect.objects.filter(old_slug=slug).exists():
+        slug, n = f"{base_slug}-{n}", n + 1
+    moved = [
+        s.pk
+        for s in Statement.objects.filter(speaker=speaker).only("pk", "speaker_label")
+        if fold(label_name(s.speaker_label)) == fold(name)
+    ]
+    alone = Speaker.objects.create(
+        slug=slug, name=name, surname_key=key, delegation_id=speaker.delegation_id, statement_count=len(moved)
+    )
+    SpeakerName.objects.filter(speaker=speaker, name=name).update(speaker=alone, evidence=evidence)
+    Statement.objects.filter(pk__in=moved).update(speaker=alone)
+    speaker.statement_count = max(speaker.statement_count - len(moved), 0)
+    speaker.save(update_fields=["statement_count"])
 
 
 class Migration(migrations.Migration):

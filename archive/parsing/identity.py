@@ -293,6 +293,31 @@ def _namesakes(
     )
 
 
+def surnames_in_doubt(person: Known, people: Iterable[Known]) -> tuple[tuple[str, str], ...]:
+    """The forms of ``person``'s name printed as a surname alone ("Mr. Pham": one word, no given
+    name or initial), that are the surname of a fuller form of theirs ("Mr. Pham Binh Minh"), and
+    that another person of the delegation, not years apart, bears too (Pham Hai Anh, first printed
+    in full after "Mr. Pham" joined the minister): ``resolve`` would not join them now. Each with
+    the evidence, in words. The import's end-of-run pass takes the ones the rule joined (not a
+    hand decision) back out to a person of their own (importing.speakers.take_back_surnames)."""
+    people = list(people)
+    forms = [name_form(n) for n in person.names]
+    doubtful = []
+    for form in forms:
+        fuller = [o for o in forms if form.parts == 1 and len(o.words) > 1 and (compare(form, o) or (0,))[0] == SURNAME]
+        namesakes = _namesakes(form, person, person.delegation, person.last or person.first, people) if fuller else ()
+        if namesakes:
+            names = ", ".join(repr(display_name(p.names)) for p in people if p.ref in namesakes)
+            doubtful.append(
+                (
+                    form.printed,
+                    f"{form.printed!r}, a surname alone of {fuller[0].printed!r}, is borne by {names} of the"
+                    f" delegation too ({person.delegation or 'none'})",
+                )
+            )
+    return tuple(doubtful)
+
+
 def same_person(
     forms: Iterable[str], delegation: str | None, date: dt.date | None, people: Iterable[Known]
 ) -> tuple[int, str] | None:
