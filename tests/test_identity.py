@@ -423,6 +423,63 @@ def test_a_surname_alone_is_in_doubt_once_a_namesake_of_the_delegation_is_known(
     assert surnames_in_doubt(given, [given, anh]) == ()
 
 
+def test_a_surname_alone_goes_to_the_namesake_printed_nearest_in_time():
+    from archive.parsing.identity import Sighting, nearest_namesake, sightings
+
+    quy, khoi, minh = 1, 2, 3
+    owners = {"dang dinh quy": quy, "mr. dang dinh quy": quy, "dang minh khoi": khoi, "mr. pham binh minh": minh}
+    statements = [  # as stored from the shared 2020 folder: the person, the label, the meeting's date
+        (quy, "Mr. Dang Dinh Quy", dt.date(2020, 4, 29)),  # S/2020/340
+        (quy, "Dang Dinh Quy", dt.date(2020, 6, 30)),  # S/2020/644
+        (khoi, "Dang Minh Khoi", dt.date(2020, 6, 24)),  # S/2020/596
+        (quy, "The President", dt.date(2020, 1, 8)),  # S/PV.8698: presiding, no name printed
+        (None, "Mr. Pham Binh Minh/Mr. Dang", dt.date(2020, 1, 9)),  # nobody's own statement
+        (khoi, "Mr. Dang Dinh Quy", dt.date(2020, 6, 1)),  # a form of another person: not Khoi's
+    ]
+    seen = sightings("Mr. Dang", statements, owners)
+    assert seen == (
+        Sighting(quy, "Mr. Dang Dinh Quy", dt.date(2020, 4, 29)),
+        Sighting(quy, "Dang Dinh Quy", dt.date(2020, 6, 30)),
+        Sighting(khoi, "Dang Minh Khoi", dt.date(2020, 6, 24)),
+    )
+    august = nearest_namesake("Mr. Dang", dt.date(2020, 8, 20), seen)  # S/PV.8755
+    assert august.ref == quy and august.also == (khoi,)
+    assert august.evidence == "nearest fuller form 'Dang Dinh Quy' 51 days away; 'Dang Minh Khoi' 57 days"
+    assert nearest_namesake("Mr. Dang", dt.date(2020, 2, 11), seen).ref == quy  # S/PV.8717: 78 days, 134
+    # equally near both (27 June: 3 days each): no one
+    tie = nearest_namesake("Mr. Dang", dt.date(2020, 6, 27), seen)
+    assert tie.ref is None and tie.also == (quy, khoi) and tie.evidence.endswith("a tie, left unresolved")
+    # the nearest more than the cap away, or no date, or no fuller form printed: no one
+    far = nearest_namesake("Mr. Dang", dt.date(2021, 6, 1), seen)
+    assert far.ref is None and far.evidence.endswith("more than 180 days, left unresolved")
+    assert nearest_namesake("Mr. Dang", None, seen).ref is None
+    assert nearest_namesake("Mr. Pham", dt.date(2020, 2, 12), sightings("Mr. Pham", statements, owners)).ref is None
+
+
+@pytest.mark.django_db
+def test_a_run_gives_each_surname_alone_to_the_namesake_printed_nearest(turns_corpus):
+    from archive.importing import import_paths
+    from archive.models import Speaker, Statement
+
+    summary = import_paths([str(turns_corpus)])
+    assert summary.errors == []
+    quy = Speaker.objects.get(names__name="Mr. Dang Dinh Quy")
+    khoi = Speaker.objects.get(names__name="Dang Minh Khoi")
+    dang = Speaker.objects.get(names__name="Mr. Dang")  # the form: its own unresolved person still
+    assert dang not in (quy, khoi) and dang.names.get().evidence.startswith("taken back from ")
+    august, october = (Statement.objects.get(meeting__number=n) for n in (8755, 8765))
+    assert august.speaker == quy and october.speaker == quy
+    assert august.speaker_label == "Mr. Dang (Viet Nam)"  # the label as printed, beside the person
+    assert (
+        f"statement 'Mr. Dang (Viet Nam)' given to {quy.slug}: nearest fuller form 'Dang Dinh Quy' 51 days away;"
+        " 'Dang Minh Khoi' 57 days" in summary.warnings
+    )
+    # "The President" of S/PV.8698 prints no surname: it stays as the compound President made it
+    assert Statement.objects.get(meeting__number=8698).speaker == quy
+    assert Speaker.objects.get(pk=dang.pk).statement_count == 0
+    assert Speaker.objects.get(pk=quy.pk).statement_count == quy.statements.count() == 5  # 8698, two letters, two
+
+
 def _rows(folder: Path, keep) -> Path:
     """The turns fixture's rows that ``keep`` keeps, as a corpus folder."""
     folder.mkdir()
@@ -446,16 +503,22 @@ def test_a_namesake_printed_in_a_later_run_takes_the_surname_back_out(tmp_path):
     summary = import_paths([str(_rows(tmp_path / "spring", lambda r: viet_nam(r) and r["month"] > 2))])
     assert summary.errors == []
     anh = Speaker.objects.get(names__name="Pham Hai Anh")
-    february.refresh_from_db()
-    pham = february.speaker  # neither of them: a person of its own, shown by the surname printed
+    pham = Speaker.objects.get(names__name="Mr. Pham")  # the form: a person of its own, shown by the surname
     assert pham not in (minh, anh) and (pham.name, pham.delegation.key) == ("Mr. Pham", "vnm")
     assert list(pham.names.values_list("name", flat=True)) == ["Mr. Pham"]
     assert "Mr. Pham" not in minh.names.values_list("name", flat=True)
-    assert pham.statement_count == 1 and Speaker.objects.get(pk=minh.pk).statement_count == minh.statements.count()
     (form,) = [r for r in merge_report() if r.form == "Mr. Pham"]
     assert form.speaker == pham.slug and not form.by_hand
     assert f"taken back from {minh.slug}" in form.evidence and "'Mr. Pham Hai Anh'" in form.evidence
     assert any(f"'Mr. Pham' of {minh.slug} taken back" in w for w in summary.warnings)
+    # the statement (12 February): Pham Hai Anh's, his full name printed 31 March; Pham Binh Minh's
+    # own turns print "The President" only
+    february.refresh_from_db()
+    assert february.speaker == anh and february.speaker_label.startswith("Mr. Pham (Viet Nam)")
+    (given,) = [w for w in summary.warnings if w.startswith("statement 'Mr. Pham (Viet Nam)'")]
+    assert given.endswith(f"given to {anh.slug}: nearest fuller form 'Mr. Pham Hai Anh' 48 days away")
+    assert Speaker.objects.get(pk=pham.pk).statement_count == 0
+    assert Speaker.objects.get(pk=anh.pk).statement_count == anh.statements.count() == 3
 
 
 @pytest.mark.django_db
@@ -465,18 +528,23 @@ def test_a_surname_taken_back_and_merged_by_hand_stays_merged(turns_corpus):
 
     import_paths([str(turns_corpus)])  # one run: Pham Hai Anh is printed in it, after "Mr. Pham"
     pham = Speaker.objects.get(name="Mr. Pham", delegation__key="vnm")
-    assert Statement.objects.get(meeting__number=8722).speaker == pham
+    anh = Speaker.objects.get(names__name="Pham Hai Anh")
+    assert Statement.objects.get(meeting__number=8722).speaker == anh  # the namesake printed nearest
     _changed(turns_corpus)  # again: "Mr. Pham" names its own person, which joins no one
     summary = import_paths([str(turns_corpus)])
-    assert not any("taken back" in w or "pham" in w.split(":")[0] for w in summary.warnings)
+    assert not any("taken back" in w for w in summary.warnings)
     assert Speaker.objects.get(names__name="Mr. Pham") == pham
-    anh = Speaker.objects.get(names__name="Pham Hai Anh")  # the reviewer's call: the deputy representative
-    merge_speakers(anh, pham, evidence="merged by hand by editor", made_by="editor")
+    assert Statement.objects.get(meeting__number=8722).speaker == anh  # decided again, the same way
+    assert [w for w in summary.warnings if "Pham" in w] == [
+        f"statement 'Mr. Pham (Viet Nam)' given to {anh.slug}: nearest fuller form 'Mr. Pham Hai Anh' 48 days away"
+    ]
+    minh = Speaker.objects.get(names__name="Mr. Pham Binh Minh")  # a reviewer's call, against the rule's
+    merge_speakers(minh, pham, evidence="merged by hand by editor", made_by="editor")
     _changed(turns_corpus)
     summary = import_paths([str(turns_corpus)])
-    assert summary.errors == [] and not any("taken back" in w and "Pham" in w for w in summary.warnings)
-    assert Statement.objects.get(meeting__number=8722).speaker == anh
-    assert "Mr. Pham" in anh.names.values_list("name", flat=True)
+    assert summary.errors == [] and not any("Pham" in w for w in summary.warnings)
+    assert Statement.objects.get(meeting__number=8722).speaker == minh  # the hand decision wins
+    assert "Mr. Pham" in minh.names.values_list("name", flat=True)
 
 
 def _migrated(name: str):
@@ -503,7 +571,7 @@ def test_migration_takes_a_surname_alone_back_from_the_person_the_old_rule_gave_
             ("S/2020/274", 20200274, dt.date(2020, 3, 31), "Mr. Pham Hai Anh"),
         ]),
         ("pham-binh-minh-vnm", "Mr. Pham Binh Minh", ["Mr. Pham Binh Minh"], "pham-2", [
-            ("S/PV.8699", 8699, dt.date(2020, 1, 9), "Mr. Pham Binh Minh (Viet Nam)"),
+            ("S/PV.8699", 8699, dt.date(2020, 1, 9), "The President"),  # presiding: no name printed
         ]),
     ]  # fmt: skip
     for slug, name, forms, key, statements in people:
@@ -527,8 +595,14 @@ def test_migration_takes_a_surname_alone_back_from_the_person_the_old_rule_gave_
     assert set(viet_nam) == {"Mr. Pham Hai Anh", "Mr. Pham Binh Minh", "Mr. Pham"}
     anh, pham = viet_nam["Mr. Pham Hai Anh"], viet_nam["Mr. Pham"]
     assert anh.slug == "pham-vnm" and list(anh.names.values_list("name", flat=True)) == ["Mr. Pham Hai Anh"]
-    assert anh.statement_count == anh.statements.count() == 1
-    assert pham.statement_count == 2 and set(pham.statements.values_list("meeting__number", flat=True)) == {8722, 8727}
+    # the form is a person of its own; its two February statements are Pham Hai Anh's, the only
+    # Pham whose own statements print his full name (31 March: 48 and 41 days away)
+    assert anh.statement_count == anh.statements.count() == 3
+    assert pham.statement_count == pham.statements.count() == 0
+    minh = viet_nam["Mr. Pham Binh Minh"]
+    assert minh.statement_count == 1 and list(minh.statements.values_list("speaker_label", flat=True)) == [
+        "The President"
+    ]
     evidence = pham.names.get().evidence
     assert evidence.startswith("taken back from pham-vnm: ") and "'Mr. Pham Binh Minh'" in evidence
     _migrated("")  # the schema the other tests expect

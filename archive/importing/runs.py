@@ -20,7 +20,7 @@ from ..models import AgendaItem, ArchiveState, ImportRun, Meeting
 from .agenda import refile_meetings
 from .meetings import MeetingOutcome, Writer
 from .sources import expand, parse_sources
-from .speakers import join_touched, take_back_surnames
+from .speakers import give_surnames_to_nearest, join_touched, take_back_surnames
 
 logger = logging.getLogger(__name__)
 
@@ -202,13 +202,16 @@ def _import_paths(
 def _join(summary: ImportSummary, writer: Writer) -> None:
     """The speakers the run named, joined where the identity rule finds two of them one person
     (forms met in an order that kept them apart), then a surname alone taken back from a person
-    where a namesake of the delegation now bears it; each goes to the run's warnings."""
+    where a namesake of the delegation now bears it, and each statement printing it given to the
+    namesake printed nearest in time where that decides it; each goes to the run's warnings."""
     if summary.dry_run or not writer.touched:
         return
     for survivor, gone, evidence in join_touched(writer.touched):
         summary.warnings.append(f"speaker {gone} joined to {survivor}: {evidence}")
     for speaker, name, evidence in take_back_surnames(writer.touched):
         summary.warnings.append(f"form {name!r} of {speaker} taken back to a person of its own: {evidence}")
+    for speaker, label, evidence in give_surnames_to_nearest(writer.touched):
+        summary.warnings.append(f"statement {label!r} given to {speaker}: {evidence}")
 
 
 def _refresh(summary: ImportSummary) -> None:

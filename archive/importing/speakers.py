@@ -14,13 +14,22 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count
 
-from archive.parsing.identity import display_name, fold, label_name, same_person, surnames_in_doubt
+from archive.parsing.identity import (
+    display_name,
+    fold,
+    give_to_nearest,
+    label_name,
+    name_form,
+    same_person,
+    surnames_in_doubt,
+)
 
 from ..models import Speaker, SpeakerDecision, SpeakerName, SpeakerRedirect, Statement, Subscription
 from ..stats import refresh_summaries
 from .identities import Identities
 
 HAND = "by hand"  # in the evidence of every form a person moved
+TAKEN_BACK = "taken back from"  # in the evidence of a surname alone taken back out (take_back_surnames)
 
 
 def _reindex(meeting_ids: set[int]) -> None:
@@ -134,12 +143,60 @@ def take_back_surnames(speaker_ids: set[int]) -> list[tuple[str, str, str]]:
                 continue  # a person a hand decision made: the reviewer's call stands
             for name, why in surnames_in_doubt(person, known):
                 joined = stored[(person.ref, name)]
-                evidence = f"taken back from {speaker.slug}: {why}" + (f"; it was joined: {joined}" if joined else "")
+                evidence = f"{TAKEN_BACK} {speaker.slug}: {why}" + (f"; it was joined: {joined}" if joined else "")
                 with transaction.atomic():
                     _split_off(speaker, name, evidence=evidence, people=people)
                 people.people[person.ref].names.remove(name)
                 taken.append((speaker.slug, name, evidence))
     return taken
+
+
+def give_surnames_to_nearest(speaker_ids: set[int]) -> list[tuple[str, str, str]]:
+    """The end of an import run, after the take-backs: in each delegation of a speaker the run
+    named, every statement of an unresolved surname person ("Mr. Dang", taken back because Dang
+    Dinh Quy and Dang Minh Khoi both bear it) whose own label prints that surname goes to the
+    namesake whose fuller form is printed nearest its meeting's date (identity.nearest_namesake);
+    the ones it cannot decide stay. A person a hand decision made or changed is left as it is, and
+    a statement labelled "The President" (no surname printed) too. Returns (the slug the statement
+    went to, its label, the evidence) for each."""
+    delegations = set(Speaker.objects.filter(pk__in=speaker_ids).values_list("delegation_id", flat=True))
+    moved = []
+    for delegation_id in sorted(delegations, key=lambda d: (d is None, d or 0)):
+        forms: dict[int, list[tuple[str, str]]] = {}
+        for pk, name, evidence in SpeakerName.objects.filter(speaker__delegation_id=delegation_id).values_list(
+            "speaker", "name", "evidence"
+        ):
+            forms.setdefault(pk, []).append((name, evidence))
+        alone = {
+            pk
+            for pk, named in forms.items()
+            if all(name_form(n).parts == 1 for n, _e in named)
+            and any(e.startswith(TAKEN_BACK) for _n, e in named)
+            and not any(HAND in e for _n, e in named)
+        }
+        if not alone:
+            continue
+        owners = {fold(n).strip(): pk for pk, named in forms.items() if pk not in alone for n, _e in named}
+        labels = list(
+            Statement.objects.filter(speaker__delegation_id=delegation_id).values_list(
+                "speaker", "speaker_label", "meeting__date"
+            )
+        )
+        slugs = dict(Speaker.objects.filter(delegation_id=delegation_id).values_list("pk", "slug"))
+        changed, meetings = {*alone}, set()
+        for pk in sorted(alone):
+            own = Statement.objects.filter(speaker_id=pk).values_list("pk", "speaker_label", "meeting__date")
+            for name, _e in forms[pk]:
+                for statement, found in give_to_nearest(name, own, labels, owners):
+                    row = Statement.objects.filter(pk=statement)
+                    label, meeting = row.values_list("speaker_label", "meeting_id").get()
+                    row.update(speaker_id=found.ref)
+                    changed.add(found.ref)
+                    meetings.add(meeting)
+                    moved.append((slugs[found.ref], label, found.evidence))
+        refresh_summaries(speakers=sorted(changed))
+        _reindex(meetings)
+    return moved
 
 
 def join_touched(speaker_ids: set[int]) -> list[tuple[str, str, str]]:

@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.db import migrations, models
 from django.db.models import Max, Min
-
 from django.utils.text import slugify
 
 from archive.parsing.identity import (
@@ -19,6 +18,7 @@ from archive.parsing.identity import (
     fold,
     is_unnamed,
     label_name,
+    give_to_nearest,
     name_form,
     same_person,
     surnames_in_doubt,
@@ -52,9 +52,12 @@ def rekey_speakers(apps, schema_editor):
         people = kept.setdefault(speaker.delegation_id, [])
         candidates = [(people, index) for index in range(len(people))]
         if key in CATCH_ALL_DELEGATIONS:  # "Sven Jiirgenson" filed under "UN": his State's person
-            candidates += [(group, i) for d, group in kept.items() if d != speaker.delegation_id for i in range(len(group))]
+            candidates += [
+                (group, i) for d, group in kept.items() if d != speaker.delegation_id for i in range(len(group))
+            ]
         known = [
-            Known(n, tuple(group[i][1]), group[i][4], group[i][2], group[i][3]) for n, (group, i) in enumerate(candidates)
+            Known(n, tuple(group[i][1]), group[i][4], group[i][2], group[i][3])
+            for n, (group, i) in enumerate(candidates)
         ]
         found = same_person(forms, key, first or last, known)  # the rule every import run ends with
         if found is None:
@@ -93,10 +96,11 @@ def rekey_speakers(apps, schema_editor):
         for person in known:
             speaker, forms = people[person.ref][0], people[person.ref][1]
             for name, why in surnames_in_doubt(person, known):
-                _take_back(apps, speaker, name, f"taken back from {speaker.slug}: {why}")
+                alone = _take_back(apps, speaker, name, f"taken back from {speaker.slug}: {why}")
                 forms.remove(name)
                 speaker.name = display_name(forms)[:200] or speaker.name
                 speaker.save(update_fields=["name"])
+                _give_to_nearest(apps, alone, name, people)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
@@ -128,6 +132,28 @@ def _take_back(apps, speaker, name, evidence):
     Statement.objects.filter(pk__in=moved).update(speaker=alone)
     speaker.statement_count = max(speaker.statement_count - len(moved), 0)
     speaker.save(update_fields=["statement_count"])
+    return alone
+
+
+def _give_to_nearest(apps, alone, name, people):
+    """Each statement of the surname person ``alone`` whose label prints ``name``: the namesake of
+    the delegation whose fuller form is printed nearest its date, where that decides it (the rule
+    every import run ends with, identity.nearest_namesake)."""
+    Statement = apps.get_model("archive", "Statement")
+    owners = {fold(n).strip(): p[0].pk for p in people if p[0].pk != alone.pk for n in p[1]}
+    labels = list(
+        Statement.objects.filter(speaker__delegation_id=alone.delegation_id).values_list(
+            "speaker", "speaker_label", "meeting__date"
+        )
+    )
+    by_pk = {p[0].pk: p[0] for p in people}
+    own = Statement.objects.filter(speaker=alone).values_list("pk", "speaker_label", "meeting__date")
+    for pk, found in give_to_nearest(name, own, labels, owners):
+        Statement.objects.filter(pk=pk).update(speaker_id=found.ref)
+        alone.statement_count -= 1
+        by_pk[found.ref].statement_count += 1
+        by_pk[found.ref].save(update_fields=["statement_count"])
+    alone.save(update_fields=["statement_count"])
 
 
 class Migration(migrations.Migration):

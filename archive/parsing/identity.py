@@ -318,6 +318,91 @@ def surnames_in_doubt(person: Known, people: Iterable[Known]) -> tuple[tuple[str
     return tuple(doubtful)
 
 
+# A surname alone goes to the namesake whose fuller form is printed nearest in time, within this.
+NEAREST_CAP = dt.timedelta(days=180)
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A fuller form of a person's name (``name``, theirs: ``ref``) printed in a label on ``date``."""
+
+    ref: int
+    name: str
+    date: dt.date
+
+
+def is_fuller_form(surname: str, name: str) -> bool:
+    """``name`` is a fuller form of the one-word ``surname``: "Mr. Dang Dinh Quy" of "Mr. Dang"."""
+    alone, full = name_form(surname), name_form(name)
+    return alone.parts == 1 and len(full.words) > 1 and (compare(alone, full) or (0,))[0] == SURNAME
+
+
+def sightings(
+    surname: str, statements: Iterable[tuple[int | None, str, dt.date | None]], owners: dict[str, int]
+) -> tuple[Sighting, ...]:
+    """Every fuller form of ``surname`` a person's own statement prints in its label (``statements``:
+    the statement's person, its label and its meeting's date; each name of a compound label on its
+    own), where the form is that person's (``owners``: folded printed form -> person, one
+    delegation). A turn labelled "The President" prints no name, so it is no sighting."""
+    found = []
+    for ref, label, date in statements:
+        if date is None or ref is None:
+            continue
+        for name in compound_names(label_name(label)):
+            if owners.get(fold(name.strip())) == ref and is_fuller_form(surname, name):
+                found.append(Sighting(ref, name, date))
+    return tuple(found)
+
+
+def nearest_namesake(
+    surname: str, date: dt.date | None, seen: Iterable[Sighting], cap: dt.timedelta = NEAREST_CAP
+) -> Resolution:
+    """Whose a surname printed alone on ``date`` is ("Mr. Dang", borne by Dang Dinh Quy and Dang Minh
+    Khoi): the person whose nearest fuller form in ``seen`` is closest in time, with the evidence
+    ("nearest fuller form 'Mr. Dang Dinh Quy' 12 days away; 'Dang Minh Khoi' 140 days"). No one
+    (ref None) when two are as near, when the nearest is more than ``cap`` away, or no date."""
+    if date is None:
+        return Resolution(None, "no date")
+    nearest: dict[int, Sighting] = {}
+    for s in seen:
+        if s.ref not in nearest or abs(s.date - date) < abs(nearest[s.ref].date - date):
+            nearest[s.ref] = s
+    if not nearest:
+        return Resolution(None, f"no fuller form of {surname!r} printed")
+    ranked = sorted(nearest.values(), key=lambda s: (abs(s.date - date), s.ref))
+    days = [abs(s.date - date).days for s in ranked]
+    evidence = f"nearest fuller form {ranked[0].name!r} {days[0]} days away" + "".join(
+        f"; {s.name!r} {d} days" for s, d in zip(ranked[1:], days[1:], strict=True)
+    )
+    if len(ranked) > 1 and days[1] == days[0]:
+        return Resolution(None, f"{evidence}: a tie, left unresolved", SURNAME, also=tuple(s.ref for s in ranked))
+    if abs(ranked[0].date - date) > cap:
+        return Resolution(None, f"{evidence}: more than {cap.days} days, left unresolved", SURNAME)
+    return Resolution(ranked[0].ref, evidence, SURNAME, also=tuple(s.ref for s in ranked[1:]))
+
+
+def give_to_nearest(
+    surname: str,
+    own: Iterable[tuple[int, str, dt.date | None]],
+    statements: Iterable[tuple[int | None, str, dt.date | None]],
+    owners: dict[str, int],
+) -> tuple[tuple[int, Resolution], ...]:
+    """Of ``own`` (an unresolved surname person's statements: key, label, meeting date), each whose
+    label prints ``surname`` alone, with the namesake ``nearest_namesake`` gives it to (``statements``
+    and ``owners`` as for ``sightings``); the ones it cannot decide, and a turn labelled "The
+    President" (no surname printed), are left out. The import's end-of-run pass and migration 0014
+    move what this returns."""
+    seen = sightings(surname, statements, owners)
+    decided = []
+    for key, label, date in own:
+        if fold(label_name(label)).strip() != fold(surname).strip():
+            continue
+        found = nearest_namesake(surname, date, seen)
+        if found.ref is not None:
+            decided.append((key, found))
+    return tuple(decided)
+
+
 def same_person(
     forms: Iterable[str], delegation: str | None, date: dt.date | None, people: Iterable[Known]
 ) -> tuple[int, str] | None:
