@@ -392,7 +392,11 @@ def test_the_migration_gives_existing_speakers_the_new_keys_and_merges_who_is_no
     Speaker.objects.create(slug="king-vct", name="Ms. King", surname_key="king", delegation=vct)
     executor = MigrationExecutor(connection)
     executor.migrate([("archive", "0013_speaker_surname_keys")])
-    from archive.models import Speaker as Current
-
-    (king,) = Current.objects.filter(delegation__key="vct")
-    assert (king.surname_key, king.name) == ("king", "Ms. Inga Rhonda King")
+    try:
+        king = executor.loader.project_state([("archive", "0013_speaker_surname_keys")]).apps.get_model(
+            "archive", "Speaker"
+        )
+        (found,) = king.objects.filter(delegation__key="vct")
+        assert (found.surname_key, found.name) == ("king", "Ms. Inga Rhonda King")
+    finally:  # the later tests (and the replica, which streams this database) need the whole schema
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -160,8 +160,12 @@ def nodes(shared_redis, opensearch_server, tmp_path):  # noqa: F811 - the fixtur
         pytest.skip("two app nodes share a PostgreSQL server: this runs in ./scripts/test's PostgreSQL pass")
     _client, prefix = shared_redis
     primary = connections["default"].settings_dict
+    # Every replica alias of DATABASE_REPLICA_URLS (this process reads the primary only: the autouse
+    # fixture empties settings.DATABASE_REPLICAS, but the aliases stay in DATABASES).
     replicas = [
-        database_url(settings.DATABASES[alias] | {"NAME": primary["NAME"]}) for alias in settings.DATABASE_REPLICAS
+        database_url(settings.DATABASES[alias] | {"NAME": primary["NAME"]})
+        for alias in settings.DATABASES
+        if alias != "default"
     ]
     if not replicas and os.environ.get("CI") == "true":
         pytest.fail("CI needs a read replica: DATABASE_REPLICA_URLS (./scripts/test builds one)")
